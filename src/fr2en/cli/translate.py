@@ -1,0 +1,54 @@
+"""``fr2en translate``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from fr2en.cli.options import ConfigOption, FormatOption, ModelOption, OutputOption, QuietOption, settings_from
+from fr2en.errors import UsageError
+
+
+def translate_command(
+    paths: list[str] = typer.Argument(..., help="French .txt/.md files, folders (walked recursively), or - for stdin."),
+    output: Path | None = OutputOption,
+    config: Path | None = ConfigOption,
+    model: str | None = ModelOption,
+    formats: str | None = FormatOption,
+    beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
+    device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."),
+    quiet: bool = QuietOption,
+) -> None:
+    """Translate French articles and write the English, side-by-side views and scores."""
+    settings = settings_from(
+        config,
+        model={"name": model, "beam": beam, "device": device},
+        score={"threshold": threshold},
+        output={"directory": str(output) if output else None, "formats": formats},
+    )
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("- (standard input) cannot be combined with other paths")
+        from fr2en.pipeline import translate_text
+
+        text = sys.stdin.buffer.read()
+        from fr2en.read import decode
+
+        result = translate_text(decode(text)[0], settings=settings, name="<stdin>")
+        sys.stdout.write(result.english + ("\n" if result.english else ""))
+        return
+    from fr2en.batch import run_batch
+
+    report = run_batch(paths, settings.output.directory, settings, show_progress=False if quiet else None)
+    done = sum(1 for d in report.documents if d.status == "done")
+    failed = report.failed
+    if not quiet:
+        typer.echo(f"fr2en: {done} document(s) translated into {report.output_dir}/"
+                   f"{f', {len(failed)} failed (see report.json)' if failed else ''}", err=True)
+    for document in failed:
+        typer.echo(f"fr2en: failed: {document.error}", err=True)
+    if failed:
+        raise typer.Exit(1)

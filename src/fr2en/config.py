@@ -1,0 +1,215 @@
+"""Every default in one place, and how settings are layered.
+
+Precedence, highest first: a command-line flag > an ``FR2EN_<SECTION>_<KEY>`` environment variable >
+the TOML file given with ``--config`` > the defaults below. ``configs/default.toml`` spells the
+defaults out and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from fr2en.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
+TINY_MODEL = "fr2en:tiny"
+ALL_FORMATS = ("txt", "tsv", "jsonl", "tmx", "html")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Which model translates, on what, and how it decodes."""
+
+    name: str = DEFAULT_MODEL
+    revision: str = ""
+    device: str = "auto"
+    beam: int = 4
+    # Source tokens per batch (padding included); beam search divides it by the beam size.
+    batch_tokens: int = 4096
+    max_batch_sentences: int = 32
+    # The model's window; longer sentences are split at safe points and translated in parts.
+    max_input_tokens: int = 512
+    # max_new_tokens = ratio × source tokens + margin, capped by the window.
+    max_new_tokens_ratio: float = 2.0
+    max_new_tokens_margin: int = 16
+
+
+@dataclass(frozen=True)
+class ScoreSettings:
+    """When a pair is flagged for a second look."""
+
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Where outputs go and in which formats."""
+
+    directory: str = "outputs"
+    formats: tuple[str, ...] = ALL_FORMATS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of fr2en's settings."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    score: ScoreSettings = field(default_factory=ScoreSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+
+
+def _coerce(value: Any, annotation: Any, where: str) -> Any:
+    """Turn a TOML or environment value into the field's type, or explain why it cannot be."""
+    if annotation in ("str", str):
+        if isinstance(value, str):
+            return value
+    elif annotation in ("int", int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif annotation in ("float", float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif annotation in ("tuple[str, ...]",):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    kind = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    raise ConfigError(f"{where}: expected {kind}, got {value!r}")
+
+
+def _section_types() -> dict[str, type[Any]]:
+    hints = typing.get_type_hints(Settings)
+    return {name: hint for name, hint in hints.items() if dataclasses.is_dataclass(hint)}
+
+
+def _apply(settings: Settings, values: Mapping[str, Mapping[str, Any]], origin: str) -> Settings:
+    """Overlay ``{section: {key: value}}`` on ``settings``, checking names and types."""
+    sections = _section_types()
+    for section, entries in values.items():
+        if section not in sections:
+            raise ConfigError(f"{origin}: unknown section [{section}] (known: {', '.join(sections)})")
+        if not isinstance(entries, Mapping):
+            raise ConfigError(f"{origin}: [{section}] must be a table of settings")
+        current = getattr(settings, section)
+        known = {f.name: f for f in fields(current)}
+        changes: dict[str, Any] = {}
+        for key, raw in entries.items():
+            if key not in known:
+                raise ConfigError(
+                    f"{origin}: unknown setting {section}.{key} (known: {', '.join(sorted(known))})"
+                )
+            changes[key] = _coerce(raw, known[key].type, f"{origin}: {section}.{key}")
+        settings = replace(settings, **{section: replace(current, **changes)})
+    return settings
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML settings file, turning every failure into one clear ConfigError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def env_values(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Collect ``FR2EN_<SECTION>_<KEY>`` variables as ``{section: {key: value}}``."""
+    values: dict[str, dict[str, str]] = {}
+    for section, kind in _section_types().items():
+        for f in fields(kind):
+            name = f"FR2EN_{section}_{f.name}".upper()
+            if name in environ:
+                values.setdefault(section, {})[f.name] = environ[name]
+    return values
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where fr2en keeps what it builds or caches: ``FR2EN_CACHE_DIR``, else the user cache folder."""
+    env = os.environ if environ is None else environ
+    if env.get("FR2EN_CACHE_DIR"):
+        return Path(env["FR2EN_CACHE_DIR"]).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("fr2en"))
+
+
+def validate(settings: Settings) -> Settings:
+    """Check values that have a type but not every value of it makes sense."""
+    model, score, output = settings.model, settings.score, settings.output
+    if model.device not in DEVICES:
+        raise ConfigError(f"model.device must be one of {', '.join(DEVICES)}, got {model.device!r}")
+    if model.beam < 1:
+        raise ConfigError(f"model.beam must be at least 1, got {model.beam}")
+    if model.batch_tokens < 16 or model.max_batch_sentences < 1:
+        raise ConfigError("model.batch_tokens must be at least 16 and model.max_batch_sentences at least 1")
+    if not 8 <= model.max_input_tokens <= 4096:
+        raise ConfigError(f"model.max_input_tokens must be within 8..4096, got {model.max_input_tokens}")
+    if model.max_new_tokens_ratio <= 0 or model.max_new_tokens_margin < 0:
+        raise ConfigError("model.max_new_tokens_ratio must be positive and the margin not negative")
+    if not 0.0 <= score.threshold <= 1.0:
+        raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
+    formats = tuple(dict.fromkeys(output.formats))
+    if formats == ("all",):
+        formats = ALL_FORMATS
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown or not formats:
+        raise ConfigError(
+            f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)} or all"
+        )
+    return replace(settings, output=replace(output, formats=formats))
+
+
+def load_settings(
+    config_file: Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings: defaults, then the TOML file, then the environment, then ``overrides``.
+
+    ``overrides`` holds command-line values as ``{section: {key: value}}``; None values are skipped.
+    """
+    settings = Settings()
+    if config_file is not None:
+        settings = _apply(settings, read_toml(config_file), str(config_file))
+    settings = _apply(settings, env_values(os.environ if environ is None else environ), "environment")
+    if overrides:
+        given = {s: {k: v for k, v in kv.items() if v is not None} for s, kv in overrides.items()}
+        settings = _apply(settings, {s: kv for s, kv in given.items() if kv}, "command line")
+    return validate(settings)
+
+
+def settings_as_dict(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The settings as plain TOML-ready tables."""
+    return {
+        section: {
+            f.name: list(v) if isinstance(v := getattr(getattr(settings, section), f.name), tuple) else v
+            for f in fields(getattr(settings, section))
+        }
+        for section in _section_types()
+    }
+

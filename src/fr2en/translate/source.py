@@ -1,0 +1,136 @@
+"""Where a model's files come from: the tiny test model, a local folder, or the Hugging Face hub.
+
+Every kind resolves to a local folder in Marian format plus a revision string, so the translators
+have one loading path. Hub models are fetched into the standard Hugging Face cache (with download
+progress) and the revision is the commit they were fetched at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from fr2en.config import TINY_MODEL, cache_dir
+from fr2en.errors import ModelLoadError
+
+# What a Marian model folder needs; weights are chosen separately so that only one format downloads.
+_HUB_FILES = ["config.json", "generation_config.json", "source.spm", "target.spm", "vocab.json",
+              "tokenizer_config.json", "special_tokens_map.json"]
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A model ready to load: its name as given, its local folder and the revision it is at."""
+
+    name: str
+    path: Path
+    revision: str
+
+
+def remedies(name: str) -> str:
+    """What a user without the model can do, in one line."""
+    return (
+        f"run `fr2en models download {name}` on a connected machine, pass --model PATH to a local copy, "
+        "or use the tiny CPU test mode (--config configs/tiny.toml)"
+    )
+
+
+def _fingerprint(path: Path) -> str:
+    """A cheap content digest of a local model folder: its config and the size and ends of its weights."""
+    digest = hashlib.sha256()
+    for file in sorted(path.iterdir()):
+        if not file.is_file():
+            continue
+        digest.update(file.name.encode())
+        if file.suffix in (".json", ".spm") or file.stat().st_size <= (1 << 21):
+            digest.update(file.read_bytes())
+            continue
+        size = file.stat().st_size
+        digest.update(str(size).encode())
+        with file.open("rb") as handle:
+            digest.update(handle.read(1 << 20))
+            handle.seek(size - (1 << 20))
+            digest.update(handle.read())
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def _local(path: Path, name: str) -> ModelSource:
+    if not path.is_dir():
+        raise ModelLoadError(f"model path {name} is not a folder; pass a folder holding config.json and the weights")
+    if not (path / "config.json").is_file():
+        raise ModelLoadError(f"model folder {name} has no config.json; is it a Marian model saved with save_pretrained?")
+    return ModelSource(name=name, path=path.resolve(), revision=_fingerprint(path))
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
+
+
+def _hub(name: str, revision: str, download: bool) -> ModelSource:
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    try:
+        folder = snapshot_download(name, revision=revision or None, local_files_only=True)
+    except (LocalEntryNotFoundError, OSError, ValueError):
+        folder = None
+    if folder is None:
+        if not download:
+            raise ModelLoadError(f"model {name} is not in the local cache; {remedies(name)}")
+        try:
+            folder = snapshot_download(
+                name, revision=revision or None, allow_patterns=[*_HUB_FILES, _pick_weights(name, revision)]
+            )
+        except LocalEntryNotFoundError:
+            raise ModelLoadError(
+                f"model {name} is not in the local cache and cannot be downloaded (offline?); {remedies(name)}"
+            ) from None
+        except HfHubHTTPError as exc:
+            raise ModelLoadError(f"cannot download model {name}: {str(exc).splitlines()[0]}; {remedies(name)}") from None
+        except OSError as exc:
+            raise ModelLoadError(f"cannot download model {name}: {exc}; {remedies(name)}") from None
+    path = Path(folder)
+    return ModelSource(name=name, path=path, revision=path.name)
+
+
+def _pick_weights(name: str, revision: str) -> str:
+    """Safetensors when the repository has them, else the PyTorch pickle; never both."""
+    from huggingface_hub import HfApi, constants
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    if constants.HF_HUB_OFFLINE:
+        raise ModelLoadError(
+            f"model {name} is not in the local cache and HF_HUB_OFFLINE is set; {remedies(name)}"
+        )
+    try:
+        listed = set(HfApi().list_repo_files(name, revision=revision or None))
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as exc:
+        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise ModelLoadError(
+            f"model {name} is not in the local cache and cannot be downloaded ({message}); {remedies(name)}"
+        ) from None
+    for candidate in _WEIGHT_FILES:
+        if candidate in listed:
+            return candidate
+    raise ModelLoadError(f"model {name} has no PyTorch weights ({', '.join(_WEIGHT_FILES)}); is it a Marian model?")
+
+
+def resolve_model(name: str, revision: str = "", *, download: bool = True) -> ModelSource:
+    """Find (and, for a hub model, fetch when ``download``) the model called ``name``.
+
+    ``fr2en:tiny`` builds the tiny test model on first use; an existing folder is used as it is;
+    anything else is a Hugging Face model id.
+    """
+    if name == TINY_MODEL:
+        from fr2en.translate.tiny import TINY_VERSION, tiny_model_dir
+
+        return ModelSource(name=name, path=tiny_model_dir(cache_dir()), revision=TINY_VERSION)
+    path = Path(name).expanduser()
+    if path.exists():
+        return _local(path, name)
+    if _looks_like_path(name):
+        raise ModelLoadError(f"no model folder at {name}; check the path given to --model")
+    return _hub(name, revision, download)
