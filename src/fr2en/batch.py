@@ -55,7 +55,11 @@ def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.lower().endswith(INPUT_SUFFIXES) and not name.startswith(".") and not _is_output_name(name):
+            if (
+                name.lower().endswith(INPUT_SUFFIXES)
+                and not name.startswith(".")
+                and not _is_output_name(name)
+            ):
                 yield here / name
 
 

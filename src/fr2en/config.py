@@ -100,7 +100,11 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
 
 def _section_types() -> dict[str, type[Any]]:
     hints = typing.get_type_hints(Settings)
-    return {name: hint for name, hint in hints.items() if dataclasses.is_dataclass(hint)}
+    return {
+        name: hint
+        for name, hint in hints.items()
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint)
+    }
 
 
 def _apply(settings: Settings, values: Mapping[str, Mapping[str, Any]], origin: str) -> Settings:
@@ -212,4 +216,3 @@ def settings_as_dict(settings: Settings) -> dict[str, dict[str, Any]]:
         }
         for section in _section_types()
     }
-

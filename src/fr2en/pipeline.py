@@ -97,7 +97,9 @@ def translate_document(
     started = time.perf_counter()
     sentences = segment.segment(document)
     translations = translator.translate([s.text for s in sentences], progress) if sentences else []
-    return assemble(document, sentences, translations, translator.info, settings, time.perf_counter() - started)
+    return assemble(
+        document, sentences, translations, translator.info, settings, time.perf_counter() - started
+    )
 
 
 def translate_text(

@@ -91,7 +91,9 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
             except UnicodeDecodeError as exc:
-                raise InputError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}") from None
+                raise InputError(
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
+                ) from None
     bomless_utf16 = _bomless_utf16(data)
     if bomless_utf16:
         try:

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import typer
 
+from fr2en.cli.options import guarded
 from fr2en.config import DEFAULT_MODEL
 
 app = typer.Typer(help="Manage translation models.", no_args_is_help=True)
 
 
 @app.command("download")
+@guarded
 def download(model: str = typer.Argument(DEFAULT_MODEL, help="Hugging Face model id.")) -> None:
     """Download a model into the Hugging Face cache so that later runs work offline."""
     from fr2en.translate.source import resolve_model
@@ -21,7 +23,10 @@ def download(model: str = typer.Argument(DEFAULT_MODEL, help="Hugging Face model
 
 
 @app.command("tiny")
-def tiny(directory: Path = typer.Argument(..., help="Folder to write the tiny model into.", file_okay=False)) -> None:
+@guarded
+def tiny(
+    directory: Path = typer.Argument(..., help="Folder to write the tiny model into.", file_okay=False),
+) -> None:
     """Write the tiny random-weight test model as an ordinary model folder (usable with --model)."""
     from fr2en.translate.tiny import build_tiny_model
 

@@ -7,19 +7,30 @@ from pathlib import Path
 
 import typer
 
-from fr2en.cli.options import ConfigOption, FormatOption, ModelOption, OutputOption, QuietOption, settings_from
+from fr2en.cli.options import (
+    ConfigOption,
+    FormatOption,
+    ModelOption,
+    OutputOption,
+    QuietOption,
+    settings_from,
+)
 from fr2en.errors import UsageError
 
 
 def translate_command(
-    paths: list[str] = typer.Argument(..., help="French .txt/.md files, folders (walked recursively), or - for stdin."),
+    paths: list[str] = typer.Argument(
+        ..., help="French .txt/.md files, folders (walked recursively), or - for stdin."
+    ),
     output: Path | None = OutputOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
     formats: str | None = FormatOption,
     beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
     device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
-    threshold: float | None = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."
+    ),
     quiet: bool = QuietOption,
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
@@ -46,8 +57,11 @@ def translate_command(
     done = sum(1 for d in report.documents if d.status == "done")
     failed = report.failed
     if not quiet:
-        typer.echo(f"fr2en: {done} document(s) translated into {report.output_dir}/"
-                   f"{f', {len(failed)} failed (see report.json)' if failed else ''}", err=True)
+        typer.echo(
+            f"fr2en: {done} document(s) translated into {report.output_dir}/"
+            f"{f', {len(failed)} failed (see report.json)' if failed else ''}",
+            err=True,
+        )
     for document in failed:
         typer.echo(f"fr2en: failed: {document.error}", err=True)
     if failed:

@@ -28,22 +28,67 @@ def pick_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
-        raise ModelLoadError("--device cuda was asked for but torch sees no CUDA GPU; use --device cpu or auto")
+        raise ModelLoadError(
+            "--device cuda was asked for but torch sees no CUDA GPU; use --device cpu or auto"
+        )
     return requested
 
 
 class _StepTopK(LogitsProcessor):  # type: ignore[misc]
-    """Keeps, for every generation step, the top-k log-probabilities of each row after processing."""
+    """Keeps, for every step, each row's top-k log-probabilities and its end-of-sentence log-probability.
 
-    def __init__(self, k: int) -> None:
+    It runs first, on the model's raw distribution, so what it keeps is exactly what teacher-forced
+    decoding of the output would give. The search only ever keeps tokens from a row's top
+    ``2 × beams`` (plus the one banned pad token), or end-of-sentence when a cap forces it.
+    """
+
+    def __init__(self, k: int, eos_id: int) -> None:
         self.k = k
+        self.eos_id = eos_id
         self.values: list[torch.Tensor] = []
         self.indices: list[torch.Tensor] = []
+        self.eos: list[torch.Tensor] = []
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
-        top = torch.log_softmax(scores.float(), dim=-1).topk(self.k, dim=-1)
+        logprobs = torch.log_softmax(scores.float(), dim=-1)
+        top = logprobs.topk(self.k, dim=-1)
         self.values.append(top.values)
         self.indices.append(top.indices)
+        self.eos.append(logprobs[:, self.eos_id])
+        return scores
+
+
+class _BanTokens(LogitsProcessor):  # type: ignore[misc]
+    """Never emit these tokens (the model's single-token ``bad_words_ids``: Marian's pad)."""
+
+    def __init__(self, token_ids: list[int]) -> None:
+        self.token_ids = token_ids
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        scores[:, self.token_ids] = float("-inf")
+        return scores
+
+
+class _RowCaps(LogitsProcessor):  # type: ignore[misc]
+    """Ends each row at its own length cap, as if it had been generated alone.
+
+    ``generate`` has one ``max_new_tokens`` per call; without this, a short sentence batched with a
+    long one could run on to the long one's cap and its translation would depend on its neighbours.
+    At a row's last allowed step every token but end-of-sentence is masked, which is what the
+    model's own forced-EOS rule does at the global cap.
+    """
+
+    def __init__(self, caps: torch.Tensor, eos_id: int, beams: int) -> None:
+        self.caps = caps.repeat_interleave(beams)
+        self.eos_id = eos_id
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        generated = input_ids.shape[1] - 1  # the decoder start token is not generated
+        ending = self.caps.to(scores.device) <= generated + 1
+        if bool(ending.any()):
+            forced = torch.full_like(scores[0], float("-inf"))
+            forced[self.eos_id] = 0.0
+            scores = torch.where(ending.unsqueeze(1), forced.unsqueeze(0), scores)
         return scores
 
 
@@ -52,14 +97,15 @@ def token_logprobs(
     rows: torch.Tensor,
     values: torch.Tensor,
     indices: torch.Tensor,
+    eos_values: torch.Tensor,
     eos_id: int,
 ) -> list[list[float]]:
-    """Recover each output's per-token log-probabilities from the recorded top-k.
+    """Recover each output's per-token log-probabilities from what :class:`_StepTopK` kept.
 
     ``sequences`` is (batch, 1 + steps) with the decoder start token first; ``rows`` (batch, steps)
     says which recorded row produced each token (-1 after the end); ``values``/``indices`` are
-    (steps, rows, k). A token the top-k missed (it cannot be, for greedy or beam search) counts as
-    the k-th value, a safe upper bound.
+    (steps, rows, k) and ``eos_values`` (steps, rows). A token outside the top-k (which greedy and
+    beam search never keep) would count as the k-th value, an upper bound.
     """
     steps = min(rows.shape[1], values.shape[0], sequences.shape[1] - 1)
     tokens = sequences[:, 1 : 1 + steps]
@@ -71,6 +117,7 @@ def token_logprobs(
     hit = picked_indices == tokens.unsqueeze(-1)
     chosen = torch.where(hit, picked_values, torch.zeros_like(picked_values)).sum(-1)
     logprob = torch.where(hit.any(-1), chosen, picked_values[..., -1])
+    logprob = torch.where(tokens == eos_id, eos_values[step_index, rows.clamp(min=0)], logprob)
     result: list[list[float]] = []
     for row in range(tokens.shape[0]):
         kept: list[float] = []
@@ -109,6 +156,10 @@ class MarianTranslator:
         self.model = model.to(self.device).eval()
         self.window = min(settings.max_input_tokens, int(self.model.config.max_position_embeddings))
         self.eos_id = int(self.model.config.eos_token_id)
+        bad_words = self.model.generation_config.bad_words_ids or []
+        self.banned = sorted(
+            {int(ids[0]) for ids in bad_words if len(ids) == 1} | {int(self.tokenizer.pad_token_id)}
+        )
         self._info = ModelInfo(source.name, source.revision, "torch", self.device)
 
     @property
@@ -159,15 +210,22 @@ class MarianTranslator:
         for row, ids in enumerate(batch_ids):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             attention[row, : len(ids)] = 1
-        cap = max_new_tokens(
-            longest, self.settings.max_new_tokens_ratio, self.settings.max_new_tokens_margin, self.window
-        )
-        recorder = _StepTopK(k=1 if beam == 1 else 2 * beam)
+        caps = [
+            max_new_tokens(
+                len(ids), self.settings.max_new_tokens_ratio, self.settings.max_new_tokens_margin, self.window
+            )
+            for ids in batch_ids
+        ]
+        recorder = _StepTopK(2 * beam + len(self.banned), self.eos_id)
+        processors = [recorder, _BanTokens(self.banned), _RowCaps(torch.tensor(caps), self.eos_id, beam)]
         kwargs: dict[str, Any] = {
             "num_beams": beam,
             "do_sample": False,
-            "max_new_tokens": cap,
-            "logits_processor": LogitsProcessorList([recorder]),
+            "max_new_tokens": max(caps),
+            # Replaced by the processors above, which must run after the recorder.
+            "bad_words_ids": None,
+            "forced_eos_token_id": None,
+            "logits_processor": LogitsProcessorList(processors),
             "return_dict_in_generate": True,
             "output_scores": False,
         }
@@ -179,15 +237,18 @@ class MarianTranslator:
         steps = len(recorder.values)
         values = torch.stack(recorder.values).cpu() if steps else torch.zeros((0, 1, 1))
         indices = torch.stack(recorder.indices).cpu() if steps else torch.zeros((0, 1, 1), dtype=torch.long)
+        eos_values = torch.stack(recorder.eos).cpu() if steps else torch.zeros((0, 1))
         beam_indices = getattr(out, "beam_indices", None)
         if beam > 1 and beam_indices is not None:
             rows = beam_indices.cpu()
         else:
             rows = torch.arange(len(batch_ids)).unsqueeze(1).expand(len(batch_ids), max(steps, 1))
-        logprobs = token_logprobs(sequences, rows, values, indices, self.eos_id)
+        logprobs = token_logprobs(sequences, rows, values, indices, eos_values, self.eos_id)
         texts = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
-        # At the cap the model is forced to emit end-of-sentence, so a full-length output hit the cap.
-        return [(text.strip(), lp, len(lp) >= cap) for text, lp in zip(texts, logprobs, strict=True)]
+        # At its cap a row is forced to end, so a full-length output is one that hit the cap.
+        return [
+            (text.strip(), lp, len(lp) >= cap) for text, lp, cap in zip(texts, logprobs, caps, strict=True)
+        ]
 
 
 def _join_parts(source: str, parts: list[tuple[str, list[float], bool]]) -> Translation:

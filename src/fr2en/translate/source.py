@@ -16,8 +16,15 @@ from fr2en.config import TINY_MODEL, cache_dir
 from fr2en.errors import ModelLoadError
 
 # What a Marian model folder needs; weights are chosen separately so that only one format downloads.
-_HUB_FILES = ["config.json", "generation_config.json", "source.spm", "target.spm", "vocab.json",
-              "tokenizer_config.json", "special_tokens_map.json"]
+_HUB_FILES = [
+    "config.json",
+    "generation_config.json",
+    "source.spm",
+    "target.spm",
+    "vocab.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+]
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
@@ -59,14 +66,18 @@ def _fingerprint(path: Path) -> str:
 
 def _local(path: Path, name: str) -> ModelSource:
     if not path.is_dir():
-        raise ModelLoadError(f"model path {name} is not a folder; pass a folder holding config.json and the weights")
+        raise ModelLoadError(
+            f"model path {name} is not a folder; pass a folder holding config.json and the weights"
+        )
     if not (path / "config.json").is_file():
-        raise ModelLoadError(f"model folder {name} has no config.json; is it a Marian model saved with save_pretrained?")
+        raise ModelLoadError(
+            f"model folder {name} has no config.json; is it a Marian model saved with save_pretrained?"
+        )
     return ModelSource(name=name, path=path.resolve(), revision=_fingerprint(path))
 
 
 def _looks_like_path(name: str) -> bool:
-    return name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or (os.sep != "/" and os.sep in name)
 
 
 def _hub(name: str, revision: str, download: bool) -> ModelSource:
@@ -89,7 +100,9 @@ def _hub(name: str, revision: str, download: bool) -> ModelSource:
                 f"model {name} is not in the local cache and cannot be downloaded (offline?); {remedies(name)}"
             ) from None
         except HfHubHTTPError as exc:
-            raise ModelLoadError(f"cannot download model {name}: {str(exc).splitlines()[0]}; {remedies(name)}") from None
+            raise ModelLoadError(
+                f"cannot download model {name}: {str(exc).splitlines()[0]}; {remedies(name)}"
+            ) from None
         except OSError as exc:
             raise ModelLoadError(f"cannot download model {name}: {exc}; {remedies(name)}") from None
     path = Path(folder)
@@ -115,7 +128,9 @@ def _pick_weights(name: str, revision: str) -> str:
     for candidate in _WEIGHT_FILES:
         if candidate in listed:
             return candidate
-    raise ModelLoadError(f"model {name} has no PyTorch weights ({', '.join(_WEIGHT_FILES)}); is it a Marian model?")
+    raise ModelLoadError(
+        f"model {name} has no PyTorch weights ({', '.join(_WEIGHT_FILES)}); is it a Marian model?"
+    )
 
 
 def resolve_model(name: str, revision: str = "", *, download: bool = True) -> ModelSource:

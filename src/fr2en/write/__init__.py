@@ -61,7 +61,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def write_outputs(result: DocumentResult, base: Path, formats: Sequence[str]) -> list[Path]:
     """Render ``result`` in every format of ``formats`` and write each beside ``base``."""
-    rendered = [(path, RENDERERS[f][1](result)) for f, path in zip(formats, output_paths(base, formats), strict=True)]
+    rendered = [
+        (path, RENDERERS[f][1](result)) for f, path in zip(formats, output_paths(base, formats), strict=True)
+    ]
     for path, text in rendered:
         atomic_write_text(path, text)
     return [path for path, _ in rendered]

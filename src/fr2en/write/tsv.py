@@ -13,7 +13,11 @@ COLUMNS = ("pair", "paragraph", "fr", "en", "score", "flags", "alignment")
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("\t", " ").splitlines()) if ("\t" in text or "\n" in text or "\r" in text) else text
+    return (
+        " ".join(text.replace("\t", " ").splitlines())
+        if ("\t" in text or "\n" in text or "\r" in text)
+        else text
+    )
 
 
 def render(result: DocumentResult) -> str:
