@@ -14,7 +14,8 @@ from fr2en.pipeline import layout_english
 from fr2en.read import read_bytes
 from fr2en.segment import segment
 from fr2en.types import AlignedPair, DocumentResult, RunSignature, Scores
-from fr2en.write import RENDERERS, atomic_write_text, output_paths, write_outputs
+from fr2en.types import DocumentChunk
+from fr2en.write import FORMATS, DocumentWriter, atomic_write_text, output_paths, render, write_outputs
 
 from .conftest import SHARED
 
@@ -58,11 +59,10 @@ def sample_result() -> DocumentResult:
     )
 
 
-@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_writer_matches_its_golden_file(fmt: str) -> None:
-    suffix, render = RENDERERS[fmt]
-    text = render(sample_result())
-    golden = GOLDEN / f"sample{suffix}"
+    text = render(fmt, sample_result())
+    golden = GOLDEN / f"sample{FORMATS[fmt].suffix}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
@@ -71,13 +71,13 @@ def test_writer_matches_its_golden_file(fmt: str) -> None:
 def test_markup_in_the_article_is_escaped_in_html_and_tmx() -> None:
     result = sample_result()
     for fmt in ("html", "tmx"):
-        text = RENDERERS[fmt][1](result)
+        text = render(fmt, result)
         assert "<script>alert" not in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
 
 
 def test_tsv_keeps_one_line_per_pair_and_every_character() -> None:
-    lines = RENDERERS["tsv"][1](sample_result()).splitlines()
+    lines = render("tsv", sample_result()).splitlines()
     assert lines[0].split("\t")[:4] == ["pair", "paragraph", "fr", "en"]
     rows = [line.split("\t") for line in lines[1:]]
     assert len(rows) == len(ENGLISH)
@@ -87,7 +87,7 @@ def test_tsv_keeps_one_line_per_pair_and_every_character() -> None:
 
 
 def test_jsonl_has_the_documented_fields() -> None:
-    objects = [json.loads(line) for line in RENDERERS["jsonl"][1](sample_result()).splitlines()]
+    objects = [json.loads(line) for line in render("jsonl", sample_result()).splitlines()]
     assert len(objects) == len(ENGLISH)
     for obj in objects:
         assert {"src", "tgt", "score", "flags"} <= obj.keys()
@@ -101,7 +101,7 @@ def test_tmx_validates_against_the_dtd() -> None:
     from lxml import etree
 
     dtd = etree.DTD(str(SHARED / "data" / "formats" / "tmx14.dtd"))
-    tree = etree.fromstring(RENDERERS["tmx"][1](sample_result()).encode())
+    tree = etree.fromstring(render("tmx", sample_result()).encode())
     assert dtd.validate(tree), dtd.error_log.filter_from_errors()
     # The empty English makes a null unit that a TM cannot hold: it is left out.
     assert len(tree.findall(".//tu")) == len(ENGLISH) - 1
@@ -110,11 +110,35 @@ def test_tmx_validates_against_the_dtd() -> None:
 def test_empty_document_renders_empty_outputs() -> None:
     document = read_bytes(b"", "empty.txt")
     empty = DocumentResult(document, (), (), (), "", sample_result().signature)
-    assert RENDERERS["txt"][1](empty) == ""
-    assert RENDERERS["jsonl"][1](empty) == ""
-    assert RENDERERS["tsv"][1](empty).splitlines() == [
+    assert render("txt", empty) == ""
+    assert render("jsonl", empty) == ""
+    assert render("tsv", empty).splitlines() == [
         "\t".join(("pair", "paragraph", "fr", "en", "score", "flags", "alignment"))
     ]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_writing_in_chunks_gives_the_same_file_as_rendering_whole(tmp_path: Path, fmt: str) -> None:
+    result = sample_result()
+    first = tuple(p for p in result.pairs if p.paragraph == 0)
+    rest = result.pairs[len(first) :]
+    cut = result.english.index("\n")
+    with DocumentWriter(tmp_path / "doc", [fmt], result.header()) as writer:
+        writer.add(DocumentChunk(first, result.english[:cut], 1))
+        writer.add(DocumentChunk(rest, result.english[cut:], len(first) + 1))
+        (path,) = writer.commit(result.summary())
+    assert path.read_text(encoding="utf-8") == render(fmt, result)
+
+
+def test_a_writer_left_by_an_error_leaves_nothing_behind(tmp_path: Path) -> None:
+    result = sample_result()
+    with (
+        pytest.raises(RuntimeError),
+        DocumentWriter(tmp_path / "doc", sorted(FORMATS), result.header()) as writer,
+    ):
+        writer.add(result.chunk())
+        raise RuntimeError("killed mid-document")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_outputs_names_files_beside_the_base(tmp_path: Path) -> None:

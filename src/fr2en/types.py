@@ -157,6 +157,39 @@ class RunSignature:
 
 
 @dataclass(frozen=True)
+class DocumentHeader:
+    """What every output of a document states before its first pair."""
+
+    name: str
+    signature: RunSignature
+
+
+@dataclass(frozen=True)
+class DocumentChunk:
+    """A run of consecutive pairs, cut at a paragraph boundary, for writing outputs incrementally.
+
+    ``english`` is the English of these pairs' paragraphs, led by the paragraph break that separates
+    it from the previous chunk (nothing for the first); ``first_number`` is the 1-based number of
+    ``pairs[0]`` in the document.
+    """
+
+    pairs: tuple[AlignedPair, ...]
+    english: str
+    first_number: int = 1
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What is known of a document once all its pairs are written."""
+
+    pairs: int
+    sentences: int
+    mean_score: float | None
+    flagged: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything known about one translated (or aligned) document, ready for the writers.
 
@@ -184,6 +217,20 @@ class DocumentResult:
     def flagged(self) -> int:
         """How many pairs carry at least one flag."""
         return sum(1 for p in self.pairs if p.scores.flags)
+
+    def header(self) -> DocumentHeader:
+        """The document's header, for the writers."""
+        return DocumentHeader(self.document.name, self.signature)
+
+    def chunk(self) -> DocumentChunk:
+        """All pairs as one chunk."""
+        return DocumentChunk(self.pairs, self.english, 1)
+
+    def summary(self) -> DocumentSummary:
+        """The document's summary, for the writers and the report."""
+        return DocumentSummary(
+            len(self.pairs), len(self.source_sentences), self.mean_score, self.flagged, self.notes
+        )
 
 
 @dataclass(frozen=True)

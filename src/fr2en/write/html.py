@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from fr2en.types import DocumentResult
+from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
 
 _STYLE = """
 :root { color-scheme: light dark; --ok: #2e7d32; --mid: #b26a00; --bad: #c62828; }
@@ -31,36 +31,48 @@ def _score_class(score: float) -> str:
     return "s-ok" if score >= 0.7 else "s-mid" if score >= 0.5 else "s-bad"
 
 
-def render(result: DocumentResult) -> str:
-    """The side-by-side page."""
-    title = escape(result.document.name)
-    rows: list[str] = []
-    previous_paragraph = -1
-    for number, pair in enumerate(result.pairs, start=1):
-        classes = "para-start" if pair.paragraph != previous_paragraph and number > 1 else ""
-        previous_paragraph = pair.paragraph
-        badges = "".join(f'<span class="badge">{escape(flag)}</span>' for flag in pair.scores.flags)
-        rows.append(
-            f'<tr id="p{number}" class="{classes}" data-score="{pair.scores.score:.4f}">'
-            f'<td class="n">{number}</td>'
-            f'<td class="fr" lang="fr">{escape(pair.source)}</td>'
-            f'<td class="en" lang="en">{escape(pair.target)}</td>'
-            f'<td class="score"><span class="{_score_class(pair.scores.score)}">{pair.scores.score:.2f}</span>'
-            f" {badges}</td></tr>"
-        )
-    mean = result.mean_score
-    summary = (
-        f"{len(result.pairs)} pairs, mean score {mean:.2f}, {result.flagged} flagged"
-        if mean is not None
-        else "empty document"
-    )
+def header(doc: DocumentHeader) -> str:
+    """The page head, the title and the table's opening."""
+    title = escape(doc.name)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title} — fr2en</title><style>{_STYLE}</style></head><body>\n"
-        f"<h1>{title}</h1><p>{escape(summary)}</p>\n"
+        f"<h1>{title}</h1>\n"
         '<table><thead><tr><th>#</th><th class="fr">Français</th><th class="en">English</th>'
-        "<th>Score</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
-        f"<footer>{escape(result.signature.as_text())}</footer>\n</body></html>\n"
+        "<th>Score</th></tr></thead><tbody>\n"
+    )
+
+
+def rows(chunk: DocumentChunk) -> str:
+    """One table row per pair; a paragraph's first row is marked."""
+    lines: list[str] = []
+    previous = None if chunk.first_number == 1 else -1
+    for number, pair in enumerate(chunk.pairs, start=chunk.first_number):
+        starts_paragraph = previous is not None and pair.paragraph != previous
+        previous = pair.paragraph
+        badges = "".join(f'<span class="badge">{escape(flag)}</span>' for flag in pair.scores.flags)
+        score = pair.scores.score
+        lines.append(
+            f'<tr id="p{number}" class="{"para-start" if starts_paragraph else ""}" data-score="{score:.4f}">'
+            f'<td class="n">{number}</td>'
+            f'<td class="fr" lang="fr">{escape(pair.source)}</td>'
+            f'<td class="en" lang="en">{escape(pair.target)}</td>'
+            f'<td class="score"><span class="{_score_class(score)}">{score:.2f}</span> {badges}</td></tr>\n'
+        )
+    return "".join(lines)
+
+
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """The table's end, the summary and the run signature."""
+    text = (
+        f"{summary.pairs} pairs, mean score {summary.mean_score:.2f}, {summary.flagged} flagged"
+        if summary.mean_score is not None
+        else "empty document"
+    )
+    return (
+        "</tbody></table>\n"
+        f'<p class="summary">{escape(text)}</p>\n'
+        f"<footer>{escape(doc.signature.as_text())}</footer>\n</body></html>\n"
     )

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 
-from fr2en.types import DocumentResult
+from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
 
 
-def render(result: DocumentResult) -> str:
-    """The pairs as JSON Lines."""
-    lines = [
+def header(doc: DocumentHeader) -> str:
+    """Nothing: every line is a pair."""
+    return ""
+
+
+def rows(chunk: DocumentChunk) -> str:
+    """One JSON object per line and pair."""
+    return "".join(
         json.dumps(
             {
                 "pair": number,
@@ -30,6 +35,11 @@ def render(result: DocumentResult) -> str:
             },
             ensure_ascii=False,
         )
-        for number, pair in enumerate(result.pairs, start=1)
-    ]
-    return "".join(line + "\n" for line in lines)
+        + "\n"
+        for number, pair in enumerate(chunk.pairs, start=chunk.first_number)
+    )
+
+
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """Nothing."""
+    return ""

@@ -11,7 +11,7 @@ import re
 from xml.sax.saxutils import escape, quoteattr
 
 from fr2en._version import __version__
-from fr2en.types import DocumentResult
+from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
 
 SOURCE_LANG = "fr-FR"
 TARGET_LANG = "en"
@@ -23,20 +23,25 @@ def _text(value: str) -> str:
     return escape(_NOT_XML.sub("", value))
 
 
-def render(result: DocumentResult) -> str:
-    """The pairs as a TMX 1.4b document."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
-        '<tmx version="1.4">',
+def header(doc: DocumentHeader) -> str:
+    """The XML declaration, the TMX header and the opening of the body."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+        '<tmx version="1.4">\n'
         f'  <header creationtool="fr2en" creationtoolversion={quoteattr(__version__)} segtype="sentence"'
-        f' o-tmf="fr2en" adminlang="en" srclang="{SOURCE_LANG}" datatype="plaintext">',
-        f'    <prop type="x-fr2en-document">{_text(result.document.name)}</prop>',
-        f'    <prop type="x-fr2en-signature">{_text(result.signature.as_text())}</prop>',
-        "  </header>",
-        "  <body>",
-    ]
-    for number, pair in enumerate(result.pairs, start=1):
+        f' o-tmf="fr2en" adminlang="en" srclang="{SOURCE_LANG}" datatype="plaintext">\n'
+        f'    <prop type="x-fr2en-document">{_text(doc.name)}</prop>\n'
+        f'    <prop type="x-fr2en-signature">{_text(doc.signature.as_text())}</prop>\n'
+        "  </header>\n"
+        "  <body>\n"
+    )
+
+
+def rows(chunk: DocumentChunk) -> str:
+    """One ``<tu>`` per pair that has both sides."""
+    lines: list[str] = []
+    for number, pair in enumerate(chunk.pairs, start=chunk.first_number):
         if not pair.source.strip() or not pair.target.strip():
             continue
         lines.append(f'    <tu tuid="{number}">')
@@ -46,5 +51,9 @@ def render(result: DocumentResult) -> str:
         lines.append(f'      <tuv xml:lang="{SOURCE_LANG}"><seg>{_text(pair.source)}</seg></tuv>')
         lines.append(f'      <tuv xml:lang="{TARGET_LANG}"><seg>{_text(pair.target)}</seg></tuv>')
         lines.append("    </tu>")
-    lines += ["  </body>", "</tmx>"]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
+
+
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """The end of the body and the document."""
+    return "  </body>\n</tmx>\n"

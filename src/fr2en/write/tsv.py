@@ -7,34 +7,41 @@ breaks inside a sentence become spaces so that every pair stays on one line.
 
 from __future__ import annotations
 
-from fr2en.types import DocumentResult
+from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
 
 COLUMNS = ("pair", "paragraph", "fr", "en", "score", "flags", "alignment")
 
 
 def _cell(text: str) -> str:
-    return (
-        " ".join(text.replace("\t", " ").splitlines())
-        if ("\t" in text or "\n" in text or "\r" in text)
-        else text
+    if "\t" in text or "\n" in text or "\r" in text:
+        return " ".join(text.replace("\t", " ").splitlines())
+    return text
+
+
+def header(doc: DocumentHeader) -> str:
+    """The header row."""
+    return "\t".join(COLUMNS) + "\n"
+
+
+def rows(chunk: DocumentChunk) -> str:
+    """One line per pair."""
+    return "".join(
+        "\t".join(
+            (
+                str(number),
+                str(pair.paragraph + 1),
+                _cell(pair.source),
+                _cell(pair.target),
+                f"{pair.scores.score:.4f}",
+                ",".join(pair.scores.flags),
+                f"{pair.alignment:.4f}",
+            )
+        )
+        + "\n"
+        for number, pair in enumerate(chunk.pairs, start=chunk.first_number)
     )
 
 
-def render(result: DocumentResult) -> str:
-    """The pairs as TSV, header first."""
-    lines = ["\t".join(COLUMNS)]
-    for number, pair in enumerate(result.pairs, start=1):
-        lines.append(
-            "\t".join(
-                (
-                    str(number),
-                    str(pair.paragraph + 1),
-                    _cell(pair.source),
-                    _cell(pair.target),
-                    f"{pair.scores.score:.4f}",
-                    ",".join(pair.scores.flags),
-                    f"{pair.alignment:.4f}",
-                )
-            )
-        )
-    return "\n".join(lines) + "\n"
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """Nothing: provenance lives in report.json, which a TSV reader would not expect inline."""
+    return ""

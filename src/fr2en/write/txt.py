@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from fr2en.types import DocumentResult
+from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
 
 
-def render(result: DocumentResult) -> str:
-    """The English text, ending with one newline (nothing at all for an empty document)."""
-    return result.english + "\n" if result.english else ""
+def header(doc: DocumentHeader) -> str:
+    """Nothing: the file is the English text alone."""
+    return ""
+
+
+def rows(chunk: DocumentChunk) -> str:
+    """The chunk's English, paragraph breaks included."""
+    return chunk.english
+
+
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """One final newline, unless the document is empty."""
+    return "\n" if summary.pairs else ""
