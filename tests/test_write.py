@@ -13,8 +13,7 @@ from fr2en.errors import OutputError
 from fr2en.pipeline import layout_english
 from fr2en.read import read_bytes
 from fr2en.segment import segment
-from fr2en.types import AlignedPair, DocumentResult, RunSignature, Scores
-from fr2en.types import DocumentChunk
+from fr2en.types import AlignedPair, DocumentChunk, DocumentResult, RunSignature, Scores
 from fr2en.write import FORMATS, DocumentWriter, atomic_write_text, output_paths, render, write_outputs
 
 from .conftest import SHARED
