@@ -90,6 +90,16 @@ def assemble(
     )
 
 
+def split_sentences(text: str) -> list[str]:
+    """Split French ``text`` into sentences, each an exact slice of ``text``, in order.
+
+    Lines keep their structure as the reader sees it: a line is its own paragraph (a heading, a
+    dateline, a list item) unless the next line is a soft wrap of it, and no sentence crosses a
+    paragraph. Only whitespace lies between the sentences, so nothing is lost or altered.
+    """
+    return [sentence.text for sentence in segment.segment_paragraphs(read.paragraphs(text))]
+
+
 def translate_document(
     document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
 ) -> DocumentResult:
