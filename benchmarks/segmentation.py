@@ -91,7 +91,9 @@ def score(splitter: Splitter, documents: list[Document]) -> Result:
     tp = fp = fn = perfect = altered = 0
     for document in documents:
         sentences = splitter(document.text)
-        if "".join(sentences).split() and "".join("".join(sentences).split()) != "".join(document.text.split()):
+        if "".join(sentences).split() and "".join("".join(sentences).split()) != "".join(
+            document.text.split()
+        ):
             altered += 1
         found = boundaries(sentences)
         tp += len(found & document.boundaries)
@@ -200,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", metavar="NAME", help="list the wrong boundaries of one splitter")
     args = parser.parse_args(argv)
 
-    sets = {name: load(args.data / f"{name}.jsonl") for name in SETS if (args.data / f"{name}.jsonl").exists()}
+    sets = {
+        name: load(args.data / f"{name}.jsonl") for name in SETS if (args.data / f"{name}.jsonl").exists()
+    }
     if not sets:
         print(f"no gold data in {args.data}", file=sys.stderr)
         return 1
@@ -209,14 +213,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             splitters[name] = build()
         except Exception as exc:  # a missing extra or data: say so and go on with the others
-            print(f"skipped {name}: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+            print(
+                f"skipped {name}: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}", file=sys.stderr
+            )
     if args.errors:
         for set_name, documents in sets.items():
             print(f"# {args.errors} on {set_name}")
             print("\n".join(errors(splitters[args.errors], documents)))
         return 0
 
-    results = {(name, s): score(splitter, docs) for name, splitter in splitters.items() for s, docs in sets.items()}
+    results = {
+        (name, s): score(splitter, docs) for name, splitter in splitters.items() for s, docs in sets.items()
+    }
     texts = [d.text for docs in sets.values() for d in docs]
     speed = speeds(splitters, texts, args.repeat)
 

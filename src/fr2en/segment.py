@@ -38,25 +38,25 @@ from fr2en.types import Document, Paragraph, Sentence
 SEGMENTER = "fr2en-rules/2"
 
 _SPACES = " \u00a0\u202f"
-_CLOSERS = "»”’)]}\""
+_OPENERS = '«“"‘([{'
+_CLOSERS = '»”’)]}"'
 _VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 # Final punctuation, closing marks (French style allows a space before » and ”), whitespace.
-_PUNCTUATED = (
-    r"(?P<end>[.!?…]+|[;:])(?P<close>(?:[ \u00a0\u202f]?[»”’)\]\"])*)(?P<gap>\s+)(?=\S)"
-)
+_PUNCTUATED = r"(?P<end>[.!?…]+|[;:])(?P<close>(?:[ \u00a0\u202f]?[»”’)\]\"])*)(?P<gap>\s+)(?=\S)"
 # What opens the next sentence: quotes, brackets, dashes, an elision mark; then its first word and
 # the first character of the word after that.
 _NEXT = re.compile(
     r"(?P<lead>(?:\((?:\.\.\.|…)\)|\[(?:\.\.\.|…)\]|[«“\"‘(\[{–—-])\s*)*"
     r"(?P<word>[\w'’.-]*)\s*(?P<following>\S?)"
 )
-_WORD_CORE = re.compile(r"^[«“\"‘(\[{]*(?P<core>.*?)[»”’)\]}\"]*$")
+_CURLY_QUOTE = re.compile("[«»“”]")
 _NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*|[IVXLC]+|[ivxlc]+)$")
 # Initials: "J", "J.-P", "H.R.F", "Ph.D"; dotted abbreviations: "c.-à-d", "N.B", "S.N.C.F".
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.-?)*[^\W\d_]$")
 _DOTTED = re.compile(r"^(?:[^\W\d_]{1,3}\.-?)+[^\W\d_]{1,3}$")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]{1,4}|\d{1,3})\)")
 _SPACE = re.compile(r"\s")
+_QUOTED_SENTENCE_END = re.compile(r"[.!?…]\s+(?!\")")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Lexicon:
     starters: frozenset[str]
     bare_starters: frozenset[str]
     particles: frozenset[str]
+    title_words: frozenset[str]
 
 
 def _words(name: str) -> frozenset[str]:
@@ -86,6 +87,7 @@ def lexicon() -> Lexicon:
         starters=_words("sentence_starters.txt"),
         bare_starters=_words("bare_starters.txt"),
         particles=_words("name_particles.txt"),
+        title_words=_words("title_words.txt"),
     )
 
 
@@ -127,10 +129,20 @@ class _Next:
         return self.word[:1].isdigit()
 
     @property
+    def number(self) -> bool:
+        """A number, or a code reference such as "L. 121" that stands for one."""
+        word = self.word
+        return self.digit or (
+            len(word) == 2 and word[0].isupper() and word[1] == "." and self.following.isdigit()
+        )
+
+    @property
     def lower(self) -> bool:
         return self.word[:1].islower() and not self.upper
 
-    def opens(self, table: frozenset[str], particles: frozenset[str], names_ok: bool, lower_after: bool) -> bool:
+    def opens(
+        self, table: frozenset[str], particles: frozenset[str], names_ok: bool, lower_after: bool
+    ) -> bool:
         """True when the word is in ``table`` (itself or its elided head, "C'" for "C'est").
 
         A particle ("Le", "De", "L'") may begin a name instead ("Le Monde", "De Gaulle"): with
@@ -157,50 +169,82 @@ def _next_at(text: str, pos: int) -> _Next:
 
 
 class _Quotes:
-    """Where guillemets and curly quotes open and close in one paragraph, for the embedding rule."""
+    """The quotation marks of one paragraph, indexed on first use so that each question about a
+    candidate costs a binary search, however many quotes the paragraph holds."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.marks = [(i, c in "«“") for i, c in enumerate(text) if c in "«»“”"]
-        self.positions = [i for i, _ in self.marks]
+        self._curly: tuple[list[int], list[int], list[int]] | None = None
+        self._straight: list[int] | None = None
+
+    def _curly_index(self) -> tuple[list[int], list[int], list[int]]:
+        """Positions of « » “ ”; for each, the innermost quotation open before it; each one's partner."""
+        if self._curly is None:
+            positions: list[int] = []
+            enclosing: list[int] = []
+            partner: list[int] = []
+            stack: list[int] = []
+            for index, mark in enumerate(_CURLY_QUOTE.finditer(self.text)):
+                positions.append(mark.start())
+                enclosing.append(stack[-1] if stack else -1)
+                partner.append(-1)
+                if mark.group() in "«“":
+                    stack.append(index)
+                elif stack:
+                    partner[stack.pop()] = index
+            enclosing.append(stack[-1] if stack else -1)
+            self._curly = positions, enclosing, partner
+        return self._curly
 
     def embedded(self, pos: int) -> bool:
         """True when ``pos`` lies inside a quotation that opens mid-sentence and that the sentence
-        carries on after (with a comma or a lower-case word)."""
-        index = bisect_left(self.positions, pos)
-        opening = closing = -1
-        depth = 0
-        for i in range(index - 1, -1, -1):
-            depth += -1 if self.marks[i][1] else 1
-            if depth < 0:
-                opening = self.marks[i][0]
-                break
-        depth = 0
-        for position, is_open in self.marks[index:]:
-            depth += 1 if is_open else -1
-            if depth < 0:
-                closing = position
-                break
-        if opening < 0 or closing < 0:
+        carries on after (with a comma or a lower-case word): « Je viens. Tu restes », dit-il."""
+        positions, enclosing, partner = self._curly_index()
+        opening = enclosing[bisect_left(positions, pos)]
+        if opening < 0 or partner[opening] < 0:
             return False
-        before = self.text[:opening].rstrip()
-        after = self.text[closing + 1 :].lstrip()
-        opens_mid_sentence = bool(before) and before[-1] not in ".!?…"
-        carries_on = bool(after) and (after[0] in ",;)" or after[0].islower())
-        return opens_mid_sentence and carries_on
+        before = _char_before(self.text, positions[opening])
+        after = _char_after(self.text, positions[partner[opening]] + 1)
+        return before not in ".!?…" and (after in ",;)" or after.islower())
+
+    def opens_straight(self, at: int) -> bool:
+        """True when the ``"`` at ``at`` opens a quotation rather than closing the sentence before it.
+
+        A quote spaced on both sides is judged by parity (an even number of quotes before it means
+        it opens one) when the paragraph's quotes pair up. Otherwise parity means nothing, and it
+        opens one only if the next quote closes within the next sentence (" Ils partent ", dit-il.).
+        """
+        text = self.text
+        if at + 1 < len(text) and not text[at + 1].isspace():
+            return True
+        if at > 0 and not text[at - 1].isspace():
+            return False
+        if self._straight is None:
+            self._straight = [m.start() for m in re.finditer('"', text)]
+        index = bisect_left(self._straight, at)
+        if len(self._straight) % 2 == 0:
+            return index % 2 == 0
+        if index + 1 >= len(self._straight):
+            return False
+        partner = self._straight[index + 1]
+        if text[partner - 1].isspace() and text[partner + 1 : partner + 2].isalnum():
+            return False  # the next quote opens a quotation of its own
+        sentence_end = _QUOTED_SENTENCE_END.search(text, at + 1)
+        return sentence_end is None or partner < sentence_end.start()
 
 
-def _opening_straight_quote(text: str, at: int) -> bool:
-    """True when the ``"`` at ``at`` opens a quotation rather than closing the sentence before it.
+def _char_before(text: str, pos: int) -> str:
+    """The last non-space character before ``pos``, or "." at the start (a sentence starts there)."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return text[pos - 1] if pos > 0 else "."
 
-    A quote spaced on both sides is judged by parity (an even number of quotes before it means it
-    opens one) when the paragraph's quotes pair up; otherwise parity means nothing and it closes.
-    """
-    if at + 1 < len(text) and not text[at + 1].isspace():
-        return True
-    if at > 0 and not text[at - 1].isspace():
-        return False
-    return text.count('"') % 2 == 0 and text.count('"', 0, at) % 2 == 0
+
+def _char_after(text: str, pos: int) -> str:
+    """The first non-space character from ``pos``, or "" at the end."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return text[pos : pos + 1]
 
 
 def _word_before(text: str, start: int, end: int) -> str:
@@ -209,12 +253,13 @@ def _word_before(text: str, start: int, end: int) -> str:
     Empty when a space or a closing bracket comes just before ``end`` ("TASS .", "(2572 m)."): then
     the period cannot belong to an abbreviation.
     """
-    space = max(text.rfind(c, start, end) for c in (" ", "\n", "\t", "\u00a0", "\u202f"))
-    token = text[max(space + 1, start) : end]
+    first = end
+    while first > start and not text[first - 1].isspace():
+        first -= 1
+    token = text[first:end]
     if token[-1:] in _CLOSERS:
         return ""
-    match = _WORD_CORE.match(token)
-    return match.group("core") if match else token
+    return token.lstrip(_OPENERS)
 
 
 def _full_word(word: str) -> bool:
@@ -241,8 +286,12 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
     may_end = _in(word, lex.may_end)
     if (initials or never_final or may_end) and any(c in closed for c in ")]"):
         return nxt.upper  # "(Gruau par ex.) Ainsi": the bracket closed, a new sentence opens
-    if never_final or (nxt.digit and _in(word, lex.before_number)):
+    if never_final:
         return False
+    if nxt.number:  # "p. 12", "vol. 3", "l'art. L. 121": an elided word is still an abbreviation
+        stem = word.replace("’", "'").rsplit("'", 1)[-1]
+        if _in(stem, lex.before_number) or _in(stem, lex.never_final):
+            return False
     if may_end:  # "le 27 févr. Elle", but "18 févr. 2025", "18 févr. (AFP) -", "etc. et"
         return nxt.upper and not any(c in nxt.lead for c in "([{–—-")
     if initials:  # "J. Dupont", "J.-P. Sartre", but "Dagobert I. Ils ..."
@@ -252,18 +301,23 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
     return nxt.lower and not nxt.lead and not closed and _full_word(word)
 
 
-def _bare_boundary(text: str, match: re.Match[str], quotes: _Quotes | None) -> tuple[int, int] | None:
+def _bare_boundary(text: str, match: re.Match[str], quotes: _Quotes) -> tuple[int, int] | None:
     """A heading or list item glued to its text: split before a pronoun that opens a sentence."""
     start = match.end("bare")
     lex = lexicon()
     if not _next_at(text, start).opens(lex.bare_starters, frozenset(), True, True):
         return None
-    if quotes is not None and quotes.embedded(start):
+    before = match.start("bare")
+    while before > 0 and not text[before - 1].isspace() and text[before - 1] not in "'’":
+        before -= 1
+    if text[before : match.start("bare")].lower() in lex.title_words:
+        return None  # "le film Il était une fois": a title, not a sentence
+    if quotes.embedded(start):
         return None
     return match.start("bare"), start
 
 
-def _boundary(text: str, match: re.Match[str], cursor: int, quotes: _Quotes | None) -> tuple[int, int] | None:
+def _boundary(text: str, match: re.Match[str], cursor: int, quotes: _Quotes) -> tuple[int, int] | None:
     """Where the sentence before ``match`` ends and the next begins, or None for no boundary."""
     if match.group("bare") is not None:
         return _bare_boundary(text, match, quotes)
@@ -274,13 +328,13 @@ def _boundary(text: str, match: re.Match[str], cursor: int, quotes: _Quotes | No
     next_start = match.end("gap")
     # A straight quote spaced on both sides may open the next sentence rather than close this one.
     quote = close.find('"')
-    if quote >= 0 and _opening_straight_quote(text, match.start("close") + quote):
+    if quote >= 0 and quotes.opens_straight(match.start("close") + quote):
         sentence_end = match.start("close") + len(close[:quote].rstrip(_SPACES))
         next_start = match.start("close") + quote
         close = close[:quote]
     if end_start > 0 and text[end_start - 1] in "([" and close[:1] in ")]":
         return None  # "(...)", "(?)": an elision or a doubt, not an end
-    if quotes is not None and quotes.embedded(end_start):
+    if quotes.embedded(end_start):
         return None
     nxt = _next_at(text, next_start)
     lex = lexicon()
@@ -303,7 +357,7 @@ def segment_paragraph(text: str, start: int = 0, paragraph: int = 0) -> tuple[Se
     """Split one paragraph's text into sentences; ``start`` is the paragraph's offset in its document."""
     sentences: list[Sentence] = []
     cursor = len(text) - len(text.lstrip())
-    quotes = _Quotes(text) if ("«" in text or "“" in text) else None
+    quotes = _Quotes(text)
     for match in _candidates().finditer(text):
         if match.start() < cursor:
             continue
