@@ -226,6 +226,11 @@ def test_lines_are_respected_and_soft_wraps_joined() -> None:
     ]
 
 
+def test_every_kind_of_line_end_is_a_line_end() -> None:
+    text = "Titre\rIl part.\r\nSuite\r\nici. Fin.\u2028Autre ligne"
+    assert split_sentences(text) == ["Titre", "Il part.", "Suite\r\nici.", "Fin.", "Autre ligne"]
+
+
 def test_offsets_point_into_the_document() -> None:
     document = read.read_bytes(b"Bonjour M. Dupont. Il pleut.\n\nTitre\nSuite ici ! Fin.", "x")
     sentences = segment.segment(document)

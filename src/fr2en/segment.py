@@ -274,6 +274,14 @@ def _full_word(word: str) -> bool:
     return len(letters) > 2 and letters[0].isupper() and letters[1:].islower() and letters[-1] in _VOWELS
 
 
+def _lower_opener(nxt: _Next, lex: Lexicon) -> bool:
+    """True when a lower-case ``nxt`` is a word that opens sentences ("il", "c'est", "pour")."""
+    word = nxt.word.replace("’", "'")
+    apostrophe = word.find("'")
+    head = word[: apostrophe + 1] if apostrophe > 0 else word
+    return _in(head[:1].upper() + head[1:], lex.starters)
+
+
 def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
     """Judge a single period after ``word`` (empty after a space or bracket) before ``nxt``."""
     lex = lexicon()
@@ -298,7 +306,7 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
         return nxt.upper and not nxt.lead and nxt.opens(lex.starters, lex.particles, False, False)
     if nxt.upper or nxt.digit:
         return True
-    return nxt.lower and not nxt.lead and not closed and _full_word(word)
+    return nxt.lower and not nxt.lead and not closed and _full_word(word) and _lower_opener(nxt, lex)
 
 
 def _bare_boundary(text: str, match: re.Match[str], quotes: _Quotes) -> tuple[int, int] | None:
