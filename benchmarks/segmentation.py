@@ -9,6 +9,11 @@ share of documents whose boundaries all match. Speed is characters per second ov
 the best of ``--repeat`` rounds, the splitters taking turns within each round so that a noisy
 machine slows them alike.
 
+A second table checks another genre without GSD's gold conventions: FLORES-101 devtest articles
+(Wikinews, Wikivoyage, Wikibooks; ``shared/data/parallel/flores``), each article's segments joined by
+spaces. A FLORES segment can hold several sentences, so only recall means something there: every
+segment end is a true sentence end that a splitter should find.
+
 The peers are benchmark-only extras (``pip install -e '.[bench]'``); one that is missing is named
 in the output with the reason.
 """
@@ -76,6 +81,16 @@ def boundaries(sentences: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def load_flores(folder: Path) -> list[Document]:
+    """FLORES-101 articles (segments joined by spaces), article boundaries from the metadata."""
+    segments = (folder / "flores101-devtest-A.fr").read_text(encoding="utf-8").splitlines()
+    rows = (folder / "flores101-devtest-A.meta.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    articles: dict[str, list[str]] = {}
+    for segment, row in zip(segments, rows, strict=True):
+        articles.setdefault(row.split("\t")[1], []).append(segment)
+    return [Document(f"flores-{k}", " ".join(v), boundaries(v)) for k, v in articles.items()]
+
+
 def load(path: Path) -> list[Document]:
     """A gold JSONL file as documents."""
     documents = []
@@ -91,10 +106,7 @@ def score(splitter: Splitter, documents: list[Document]) -> Result:
     tp = fp = fn = perfect = altered = 0
     for document in documents:
         sentences = splitter(document.text)
-        if "".join(sentences).split() and "".join("".join(sentences).split()) != "".join(
-            document.text.split()
-        ):
-            altered += 1
+        altered += "".join("".join(sentences).split()) != "".join(document.text.split())
         found = boundaries(sentences)
         tp += len(found & document.boundaries)
         fp += len(found - document.boundaries)
@@ -198,6 +210,7 @@ def speeds(splitters: dict[str, Splitter], texts: list[str], repeat: int) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the gold JSONL files")
+    parser.add_argument("--flores", type=Path, default=DEFAULT_DATA.parent / "parallel" / "flores")
     parser.add_argument("--repeat", type=int, default=5, help="speed rounds (best is kept)")
     parser.add_argument("--errors", metavar="NAME", help="list the wrong boundaries of one splitter")
     args = parser.parse_args(argv)
@@ -242,11 +255,18 @@ def main(argv: list[str] | None = None) -> int:
             row += [f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f1:.3f}", f"{r.perfect / r.documents:.2f}"]
         row += [f"{speed[name] / 1e6:.2f} M", f"{speed[name] / reference:.2f}" if reference else "-"]
         print("| " + " | ".join(row) + " |")
+    chars = sum(len(t) for t in texts)
+    print(f"\n{len(texts)} documents, {chars:,} characters; speed: best of {args.repeat} interleaved rounds")
+    if (args.flores / "flores101-devtest-A.fr").exists():
+        flores = load_flores(args.flores)
+        found = sum(len(d.boundaries) for d in flores)
+        print(f"\nFLORES-101 devtest-A, {len(flores)} articles, {found} segment ends (recall only):\n")
+        print("| splitter | segment ends found |\n|---|---|")
+        for name, splitter in splitters.items():
+            print(f"| {name} | {score(splitter, flores).recall:.3f} |")
     altered = [f"{name} on {s}" for (name, s), r in results.items() if r.altered]
     if altered:
         print(f"\nchanged the text's non-space characters: {', '.join(altered)}")
-    chars = sum(len(t) for t in texts)
-    print(f"\n{len(texts)} documents, {chars:,} characters; speed: best of {args.repeat} interleaved rounds")
     return 0
 
 

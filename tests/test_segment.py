@@ -157,6 +157,10 @@ GOLDEN: list[tuple[str, list[str]]] = [
         "Voir https://www.example.fr/a.html?x=1.2 pour le détail.",
         ["Voir https://www.example.fr/a.html?x=1.2 pour le détail."],
     ),
+    (
+        "Voir sur www.rtl.fr. Le site est en ligne. Écrire à a.b@c.fr. La suite.",
+        ["Voir sur www.rtl.fr.", "Le site est en ligne.", "Écrire à a.b@c.fr.", "La suite."],
+    ),
     # A space before the final period.
     (
         "Il est cité par l'AFP et Agence russe TASS . Ensuite il part.",

@@ -55,6 +55,8 @@ _NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*|[IVXLC]+|[ivxlc]+)$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.-?)*[^\W\d_]$")
 _DOTTED = re.compile(r"^(?:[^\W\d_]{1,3}\.-?)+[^\W\d_]{1,3}$")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]{1,4}|\d{1,3})\)")
+# Web addresses and e-mails, whose short dotted pieces ("www.rtl.fr") are no abbreviation.
+_WEB = re.compile(r"^www\.|://|@|\.(?:fr|com|org|net|eu|be|ch|ca|info|io|gouv|edu|int|de|uk|it|es)$", re.I)
 _SPACE = re.compile(r"\s")
 _QUOTED_SENTENCE_END = re.compile(r"[.!?…]\s+(?!\")")
 
@@ -104,6 +106,13 @@ def _candidates() -> re.Pattern[str]:
     return re.compile(f"{_PUNCTUATED}|{bare}")
 
 
+def _elision(word: str) -> tuple[str, str]:
+    """``("C'", "est")`` for "C'est" or "C’est"; ``(word, "")`` for a word without an elided head."""
+    word = word.replace("’", "'")
+    apostrophe = word.find("'")
+    return (word[: apostrophe + 1], word[apostrophe + 1 :]) if apostrophe > 0 else (word, "")
+
+
 def _in(word: str, table: frozenset[str]) -> bool:
     """``word`` is in ``table`` as written, or capitalised from a lower-case entry of 2+ letters."""
     if word in table:
@@ -149,10 +158,8 @@ class _Next:
         ``names_ok`` False it never counts, otherwise only before a lower-case word or a number, which
         ``lower_after`` requires of every word.
         """
-        word = self.word.replace("’", "'")
-        apostrophe = word.find("'")
-        head, rest = (word[: apostrophe + 1], word[apostrophe + 1 :]) if apostrophe > 0 else (word, "")
-        if head not in table and word not in table:
+        head, rest = _elision(self.word)
+        if head not in table and head + rest not in table:
             return False
         particle = head in particles
         if particle and not names_ok:
@@ -266,20 +273,12 @@ def _full_word(word: str) -> bool:
     """True when ``word`` cannot be an unknown abbreviation, so a lower-case word after its period
     starts a new sentence: a lower-case word with a vowel ("km", "sq" have none), or a capitalised
     one ending in a vowel (French abbreviations cut before a vowel: "Univ.", "Assoc.")."""
-    letters = word.replace("’", "'").rsplit("'", 1)[-1]
+    letters = _elision(word)[1] or word
     if len(letters) < 2 or not letters.isalpha() or not _VOWELS & set(letters):
         return False
     if letters.islower():
         return True
     return len(letters) > 2 and letters[0].isupper() and letters[1:].islower() and letters[-1] in _VOWELS
-
-
-def _lower_opener(nxt: _Next, lex: Lexicon) -> bool:
-    """True when a lower-case ``nxt`` is a word that opens sentences ("il", "c'est", "pour")."""
-    word = nxt.word.replace("’", "'")
-    apostrophe = word.find("'")
-    head = word[: apostrophe + 1] if apostrophe > 0 else word
-    return _in(head[:1].upper() + head[1:], lex.starters)
 
 
 def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
@@ -289,7 +288,7 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
         return nxt.upper or nxt.digit
     if first_token and _NUMBER.match(word):  # "1. Ouvrir le flacon", "II. Résultats"
         return False
-    initials = bool(_INITIALS.match(word) or _DOTTED.match(word))
+    initials = not _WEB.search(word) and bool(_INITIALS.match(word) or _DOTTED.match(word))
     never_final = _in(word, lex.never_final)
     may_end = _in(word, lex.may_end)
     if (initials or never_final or may_end) and any(c in closed for c in ")]"):
@@ -297,7 +296,7 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
     if never_final:
         return False
     if nxt.number:  # "p. 12", "vol. 3", "l'art. L. 121": an elided word is still an abbreviation
-        stem = word.replace("’", "'").rsplit("'", 1)[-1]
+        stem = _elision(word)[1] or word
         if _in(stem, lex.before_number) or _in(stem, lex.never_final):
             return False
     if may_end:  # "le 27 févr. Elle", but "18 févr. 2025", "18 févr. (AFP) -", "etc. et"
@@ -306,7 +305,11 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
         return nxt.upper and not nxt.lead and nxt.opens(lex.starters, lex.particles, False, False)
     if nxt.upper or nxt.digit:
         return True
-    return nxt.lower and not nxt.lead and not closed and _full_word(word) and _lower_opener(nxt, lex)
+    # A sentence starting in lower case (web text does): only after a full word, before a word that
+    # opens sentences ("il", "c'est", "pour"), so that an unknown abbreviation keeps its sentence.
+    head = _elision(nxt.word)[0]
+    opener = _in(head[:1].upper() + head[1:], lex.starters)
+    return nxt.lower and not nxt.lead and not closed and opener and _full_word(word)
 
 
 def _bare_boundary(text: str, match: re.Match[str], quotes: _Quotes) -> tuple[int, int] | None:
