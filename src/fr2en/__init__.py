@@ -13,7 +13,7 @@ from fr2en._version import __version__
 from fr2en.batch import run_batch
 from fr2en.config import Settings, load_settings
 from fr2en.errors import Fr2EnError
-from fr2en.pipeline import translate_file, translate_text
+from fr2en.pipeline import split_sentences, translate_file, translate_text
 from fr2en.types import AlignedPair, DocumentResult, Link
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "__version__",
     "load_settings",
     "run_batch",
+    "split_sentences",
     "translate_file",
     "translate_text",
 ]

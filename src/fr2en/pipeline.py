@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,8 +11,10 @@ from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
-from fr2en.types import AlignedPair, Document, DocumentResult, RunSignature, Sentence, Translation
+from fr2en.types import AlignedPair, Document, DocumentResult, Paragraph, RunSignature, Sentence, Translation
 from fr2en.write import write_outputs
+
+_OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
 def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
@@ -88,6 +91,20 @@ def assemble(
         seconds=seconds,
         notes=notes,
     )
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split French ``text`` into sentences, each an exact slice of ``text``, in order.
+
+    Lines keep their structure as the reader sees it: a line is its own paragraph (a heading, a
+    dateline, a list item) unless the next line is a soft wrap of it, and no sentence crosses a
+    paragraph. Only whitespace lies between the sentences, so nothing is lost or altered.
+    """
+    # The reader splits lines at "\n" only; other line ends become "\n" here, length kept, so
+    # that the paragraphs' offsets still point into ``text``.
+    lines = _OTHER_LINE_ENDS.sub(lambda m: " " * (len(m.group()) - 1) + "\n", text)
+    paragraphs = [Paragraph(text[p.start : p.end], p.start, p.end) for p in read.paragraphs(lines)]
+    return [sentence.text for sentence in segment.segment_paragraphs(paragraphs)]
 
 
 def translate_document(
