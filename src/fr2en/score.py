@@ -54,13 +54,17 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from fr2en.types import Scores, Translation
+from fr2en.types import Metric, Scores, Translation
 
 SCORER = "fr2en-qe/2"
 # Log-odds of a pair with no evidence against it: sigmoid(3.0) ≈ 0.95.
 PRIOR = 3.0
 # A check whose penalty reaches this raises its flag even when the total stays above the threshold.
-FLAG_PENALTY = 2.0
+FLAG_PENALTY = 2.5
+# Checks whose whole penalty is smaller but still worth naming on its own (rare in human pairs).
+_FLAG_AT = {"unbalanced_brackets": 1.0}
+# No single check may say more than this: past it the score is ~0 anyway, and the signals stay readable.
+_MAX_PENALTY = 12.0
 
 FLAG_DESCRIPTIONS: dict[str, str] = {
     "low_score": "the combined score is below the threshold: look at this pair twice",
@@ -256,7 +260,7 @@ def cognates(french: str, english: str) -> bool:
     """
     if french == english:
         return True
-    if french[:1] == "e" and english[:1] == "s" and len(french) > 4 and (
+    if french[:1] == "e" and english[:1] == "s" and len(french) >= 4 and (
         _similar(french[1:], english) or _similar("s" + french[1:], english)
     ):
         return True
@@ -271,7 +275,7 @@ def _similar(a: str, b: str) -> bool:
     prefix = _common_prefix(a, b)
     if prefix >= 4 and prefix * 2 >= min(len(a), len(b)):
         return True
-    return prefix >= 2 and abs(len(a) - len(b)) <= 3 and 2 * _lcs(a, b) >= 0.75 * (len(a) + len(b))
+    return abs(len(a) - len(b)) <= 3 and 2 * _lcs(a, b) >= 0.75 * (len(a) + len(b))
 
 
 @dataclass(frozen=True)
@@ -637,7 +641,7 @@ def model_free_penalties(source: str, target: str) -> tuple[dict[str, float], di
     )
 
     anchors_src, anchors_tgt = _anchors(source), _anchors(target)
-    penalties["anchor_mismatch"] = 2.0 * len(anchors_src ^ anchors_tgt)
+    penalties["anchor_mismatch"] = 3.0 * len(anchors_src ^ anchors_tgt)
 
     penalties["unbalanced_brackets"] = 1.0 if _unbalanced(target) > _unbalanced(source) else 0.0
     end_src, end_tgt = _final_mark(source), _final_mark(target)
@@ -673,8 +677,9 @@ def _unrelated_penalty(cover: Coverage) -> float:
     """Evidence from the matched shares: a binomial log-likelihood ratio, tempered for dependence.
 
     Human translations match about half of each side's content weight; unrelated sentences about one
-    part in twenty. The ratio of those two binomials over the content weight, halved because words in
-    a sentence are not independent, is the evidence that the side is unsupported.
+    part in twenty. The log ratio of those two binomials over the content weight, scaled by 0.65
+    because the words of a sentence are not independent, is the evidence that the side is unsupported;
+    the weaker of the two sides counts, since only unrelated sentences leave both unsupported.
     """
     clean, chance = 0.5, 0.06
 
@@ -682,7 +687,7 @@ def _unrelated_penalty(cover: Coverage) -> float:
         if total <= 0:
             return 0.0
         llr = matched * math.log(clean / chance) + (total - matched) * math.log((1 - clean) / (1 - chance))
-        return max(0.0, -0.5 * llr)
+        return max(0.0, -0.65 * llr)
 
     return min(
         evidence(cover.source_total, cover.source_matched), evidence(cover.target_total, cover.target_matched)
@@ -710,9 +715,9 @@ def combine(
     penalties: dict[str, float], threshold: float, info: Iterable[str] = ()
 ) -> tuple[float, tuple[str, ...]]:
     """The score and flags from named penalties (see the module docstring)."""
-    total = sum(penalties.values())
-    score = _sigmoid(PRIOR - total)
-    flags = [name for name, value in penalties.items() if value >= FLAG_PENALTY]
+    penalties = {name: min(value, _MAX_PENALTY) for name, value in penalties.items()}
+    score = _sigmoid(PRIOR - sum(penalties.values()))
+    flags = [name for name, value in penalties.items() if value > 0 and value >= _FLAG_AT.get(name, FLAG_PENALTY)]
     if score < threshold:
         # Below the threshold, also name what pulled the score down when no single check was enough.
         if not flags:
@@ -746,24 +751,11 @@ def score_pair(
             info.append("split_long_sentence")
             signals["parts"] = float(translation.parts)
     score, flags = combine(penalties, threshold, info)
-    signals.update({f"penalty_{k}": round(v, 3) for k, v in penalties.items() if v > 0})
+    signals.update({f"penalty_{k}": round(min(v, _MAX_PENALTY), 3) for k, v in penalties.items() if v > 0})
     return Scores(score=round(score, 4), flags=flags, signals=tuple(signals.items()))
 
 
 # --- reference metrics ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A corpus metric: its name, value (0..100, TER lower is better) and sacrebleu signature."""
-
-    name: str
-    score: float
-    signature: str
-
-    def as_text(self) -> str:
-        """sacrebleu's style: ``BLEU = 37.80 nrefs:1|case:mixed|...``."""
-        return f"{self.name} = {self.score:.2f} {self.signature}"
 
 
 def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str]) -> tuple[Metric, ...]:
