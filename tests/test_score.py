@@ -19,10 +19,16 @@ ENGLISH = "The government presented a new energy bill on Wednesday."
 # flag -> (French, clean English, damaged English)
 GOLDEN: dict[str, tuple[str, str, str]] = {
     "untranslated": (FRENCH, ENGLISH, FRENCH),
-    "repetition": (FRENCH, ENGLISH, "The government presented a new energy bill bill bill bill bill on Wednesday."),
+    "repetition": (
+        FRENCH,
+        ENGLISH,
+        "The government presented a new energy bill bill bill bill bill on Wednesday.",
+    ),
     "too_short": (
-        "Les négociations entre les syndicats et le patronat reprendront jeudi matin à Paris, selon le ministère.",
-        "Negotiations between unions and employers will resume on Thursday morning in Paris, the ministry said.",
+        "Les négociations entre les syndicats et le patronat reprendront jeudi matin à Paris, selon le "
+        "ministère.",
+        "Negotiations between unions and employers will resume on Thursday morning in Paris, the ministry "
+        "said.",
         "Negotiations will resume.",
     ),
     "too_long": (
@@ -46,8 +52,10 @@ GOLDEN: dict[str, tuple[str, str, str]] = {
     "unrelated": (
         "Les enfants jouent dans le jardin pendant que leurs parents préparent le dîner dans la cuisine avec "
         "leurs voisins.",
-        "The children play in the garden while their parents prepare dinner in the kitchen with their neighbours.",
-        "Stock markets fell sharply on Monday after weak retail figures were released by the statistics office.",
+        "The children play in the garden while their parents prepare dinner in the kitchen with their "
+        "neighbours.",
+        "Stock markets fell sharply on Monday after weak retail figures were released by the statistics "
+        "office.",
     ),
     "number_mismatch": (
         "Environ 12 000 personnes ont manifesté samedi à Paris.",
@@ -70,9 +78,22 @@ GOLDEN: dict[str, tuple[str, str, str]] = {
 
 def test_every_flag_is_documented() -> None:
     produced = {
-        "low_score", "empty_output", "untranslated", "repetition", "too_short", "too_long", "missing_content",
-        "added_content", "unrelated", "number_mismatch", "anchor_mismatch", "unbalanced_brackets",
-        "punctuation_mismatch", "low_model_confidence", "uncertain_token", "hit_length_limit",
+        "low_score",
+        "empty_output",
+        "untranslated",
+        "repetition",
+        "too_short",
+        "too_long",
+        "missing_content",
+        "added_content",
+        "unrelated",
+        "number_mismatch",
+        "anchor_mismatch",
+        "unbalanced_brackets",
+        "punctuation_mismatch",
+        "low_model_confidence",
+        "uncertain_token",
+        "hit_length_limit",
         "split_long_sentence",
     }
     assert produced == set(FLAG_DESCRIPTIONS)
@@ -110,7 +131,9 @@ def test_punctuation_mismatch_is_a_small_penalty_named_only_below_threshold() ->
 
 
 def test_partial_copy_counts_as_untranslated() -> None:
-    result = score_pair(FRENCH, "The government presented mercredi un nouveau projet de loi sur l'énergie.", None, 0.5)
+    result = score_pair(
+        FRENCH, "The government presented mercredi un nouveau projet de loi sur l'énergie.", None, 0.5
+    )
     assert "untranslated" in result.flags
 
 
@@ -201,7 +224,9 @@ def test_numbers_that_agree(french: str, english: str) -> None:
 
 def test_numbers_that_disagree() -> None:
     assert score.number_mismatch("Il y a 12 000 habitants.", "There are 12,500 inhabitants.") == (
-        ["12 000"], ["12,500"])
+        ["12 000"],
+        ["12,500"],
+    )
     assert score.number_mismatch("Le 3 mai.", "On May 3, 2014.") == ([], ["2014"])
 
 
@@ -211,8 +236,14 @@ def test_the_words_le_and_ce_are_not_roman_numerals() -> None:
 
 @pytest.mark.parametrize(
     ("french", "english"),
-    [("stratégie", "strategy"), ("saison", "season"), ("état", "state"), ("étude", "study"),
-     ("exemple", "example"), ("républicaine", "republican")],
+    [
+        ("stratégie", "strategy"),
+        ("saison", "season"),
+        ("état", "state"),
+        ("étude", "study"),
+        ("exemple", "example"),
+        ("républicaine", "republican"),
+    ],
 )
 def test_cognates(french: str, english: str) -> None:
     assert score.cognates(score.strip_accents(french), score.strip_accents(english))
@@ -237,8 +268,8 @@ def test_monotone_chain_drops_crossing_matches() -> None:
 
 
 def test_tandem_repeats() -> None:
-    assert score.tandem_repeats("a b c".split()) == 0
-    assert score.tandem_repeats("of the city of the city".split()) == 3
+    assert score.tandem_repeats(["a", "b", "c"]) == 0
+    assert score.tandem_repeats(["of", "the", "city", "of", "the", "city"]) == 3
     assert score.tandem_repeats([]) == 0
 
 
@@ -273,10 +304,14 @@ def test_score_is_in_range_and_never_raises(source: str, target: str) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.sampled_from(["le", "12", "000", "2,4", "XIXe", "Paris", "(", "»", ".", "the", "loi", " "]),
-             max_size=30),
-    st.lists(st.sampled_from(["the", "12,000", "2.4", "19th", "Paris", ")", "«", "?", "law", "law law", " "]),
-             max_size=30),
+    st.lists(
+        st.sampled_from(["le", "12", "000", "2,4", "XIXe", "Paris", "(", "»", ".", "the", "loi", " "]),
+        max_size=30,
+    ),
+    st.lists(
+        st.sampled_from(["the", "12,000", "2.4", "19th", "Paris", ")", "«", "?", "law", "law law", " "]),
+        max_size=30,
+    ),
 )
 def test_score_on_tricky_tokens(source: list[str], target: list[str]) -> None:
     result = score_pair(" ".join(source), " ".join(target), None, THRESHOLD)

@@ -154,13 +154,13 @@ def _line_document(name: str, lines: Sequence[str]) -> tuple[Document, list[Sent
     return Document(name=name, text=text, paragraphs=tuple(paragraphs)), sentences
 
 
-def _check_aligned(*sides: tuple[str, Sequence[str] | None]) -> None:
-    """InputError unless every given side has as many lines as the first."""
-    (first, lines), *others = sides
+def _check_aligned(first: tuple[str, Sequence[str]], *others: tuple[str, Sequence[str] | None]) -> None:
+    """InputError unless every other side given has as many lines as the first."""
+    label_first, lines = first
     for label, other in others:
         if other is not None and len(other) != len(lines):
             raise InputError(
-                f"{first} has {len(lines)} lines but {label} has {len(other)}; line-aligned files need "
+                f"{label_first} has {len(lines)} lines but {label} has {len(other)}; line-aligned files need "
                 "one sentence per line and the same number of lines"
             )
 

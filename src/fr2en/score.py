@@ -711,13 +711,17 @@ def model_penalties(translation: Translation) -> dict[str, float]:
     return penalties
 
 
+def _flag_level(name: str) -> float:
+    return _FLAG_AT.get(name, FLAG_PENALTY)
+
+
 def combine(
     penalties: dict[str, float], threshold: float, info: Iterable[str] = ()
 ) -> tuple[float, tuple[str, ...]]:
     """The score and flags from named penalties (see the module docstring)."""
     penalties = {name: min(value, _MAX_PENALTY) for name, value in penalties.items()}
     score = _sigmoid(PRIOR - sum(penalties.values()))
-    flags = [name for name, value in penalties.items() if value > 0 and value >= _FLAG_AT.get(name, FLAG_PENALTY)]
+    flags = [name for name, value in penalties.items() if value > 0 and value >= _flag_level(name)]
     if score < threshold:
         # Below the threshold, also name what pulled the score down when no single check was enough.
         if not flags:
@@ -759,7 +763,12 @@ def score_pair(
 
 
 def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str]) -> tuple[Metric, ...]:
-    """Corpus BLEU, chrF and TER of ``hypotheses`` against one reference each, with signatures."""
+    """Corpus BLEU, chrF and TER of ``hypotheses`` against one reference each, with signatures.
+
+    An empty corpus has no metrics (sacrebleu cannot score it).
+    """
+    if not hypotheses:
+        return ()
     from sacrebleu.metrics.bleu import BLEU
     from sacrebleu.metrics.chrf import CHRF
     from sacrebleu.metrics.ter import TER

@@ -16,6 +16,19 @@ import typer
 from fr2en._version import __version__
 from fr2en.cli import models, score, translate
 
+# typer 0.2x runs on its own vendored copy of click, with its own Exit and Abort: catch both kinds, or
+# a usage error (a missing option, a bad value) would escape as a traceback instead of exit code 2.
+_CLICK_ERRORS: list[type[Exception]] = [click.ClickException]
+try:
+    from typer._click import ClickException as _VendoredClickException
+
+    _CLICK_ERRORS.append(_VendoredClickException)
+except ImportError:  # pragma: no cover - older typer uses click itself
+    pass
+_EXIT = (click.exceptions.Exit, typer.Exit)
+_ABORT = (click.exceptions.Abort, typer.Abort)
+_CLICK_ERROR = tuple(_CLICK_ERRORS)
+
 app = typer.Typer(
     name="fr2en",
     help="French→English translation and bilingual alignment, with a quality score on every sentence pair.",
@@ -57,15 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = command.main(args=list(argv) if argv is not None else None, prog_name="fr2en",
                               standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        return int(exc.exit_code)
+    except _ABORT:
         return _fail("interrupted", 130)
-    except click.ClickException as exc:
+    except _CLICK_ERROR as exc:
         if debug:
             raise
-        exc.show()
-        return exc.exit_code
+        exc.show()  # type: ignore[attr-defined]
+        return int(exc.exit_code)  # type: ignore[attr-defined]
     except Fr2EnError as exc:
         if debug:
             raise

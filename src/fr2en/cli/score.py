@@ -9,31 +9,39 @@ import typer
 
 from fr2en.cli.options import ConfigOption, FormatOption, ModelOption, OutputOption, settings_from
 
-_FILE = {"exists": False, "dir_okay": False}
+SrcOption = typer.Option(..., "--src", help="French, one sentence per line.", dir_okay=False)
+HypOption = typer.Option(..., "--hyp", help="English translation, line-aligned with --src.", dir_okay=False)
+RefOption = typer.Option(
+    None, "--ref", help="Reference English, line-aligned: adds BLEU/chrF/TER.", dir_okay=False
+)
+TestRefOption = typer.Option(..., "--ref", help="Reference English, line-aligned with --src.", dir_okay=False)
+NoModelOption = typer.Option(False, "--no-model", help="Model-free checks only: loads no model.")
 ThresholdOption = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5).")
+BeamOption = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy.")
+DeviceOption = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto).")
 
 
 def score_command(
-    src: Path = typer.Option(..., "--src", help="French, one sentence per line.", **_FILE),
-    hyp: Path = typer.Option(..., "--hyp", help="English translation, line-aligned with --src.", **_FILE),
-    ref: Path | None = typer.Option(None, "--ref", help="Reference English, line-aligned: adds BLEU/chrF/TER.",
-                                    **_FILE),
+    src: Path = SrcOption,
+    hyp: Path = HypOption,
+    ref: Path | None = RefOption,
     output: Path | None = OutputOption,
     formats: str | None = FormatOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
-    no_model: bool = typer.Option(False, "--no-model", help="Model-free checks only: loads no model."),
+    no_model: bool = NoModelOption,
     threshold: float | None = ThresholdOption,
 ) -> None:
-    """Score translations made elsewhere; JSONL to stdout (one object per pair), summary to stderr.
+    """Score translations made elsewhere: JSONL to stdout (one object per pair), summary to stderr.
 
     With -o, writes the chosen formats and <name>.summary.json there instead of printing the pairs.
     """
     from fr2en.pipeline import score_files
     from fr2en.write import jsonl, summary
 
-    settings = settings_from(config, model={"name": model}, score={"threshold": threshold},
-                             output={"formats": formats})
+    settings = settings_from(
+        config, model={"name": model}, score={"threshold": threshold}, output={"formats": formats}
+    )
     result = score_files(src, hyp, ref, output, settings=settings, use_model=not no_model)
     if output is None:
         sys.stdout.write(jsonl.render(result))
@@ -41,21 +49,22 @@ def score_command(
 
 
 def evaluate_command(
-    src: Path = typer.Option(..., "--src", help="French test set, one sentence per line.", **_FILE),
-    ref: Path = typer.Option(..., "--ref", help="Reference English, line-aligned with --src.", **_FILE),
+    src: Path = SrcOption,
+    ref: Path = TestRefOption,
     output: Path | None = OutputOption,
     formats: str | None = FormatOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
-    beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
-    device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
+    beam: int | None = BeamOption,
+    device: str | None = DeviceOption,
 ) -> None:
     """Translate a test set and print corpus BLEU, chrF and TER with their sacrebleu signatures."""
     from fr2en.pipeline import evaluate_files
     from fr2en.write import summary
 
-    settings = settings_from(config, model={"name": model, "beam": beam, "device": device},
-                             output={"formats": formats})
+    settings = settings_from(
+        config, model={"name": model, "beam": beam, "device": device}, output={"formats": formats}
+    )
     result = evaluate_files(src, ref, output, settings=settings)
     sys.stdout.write(summary.render_text(result))
     sys.stdout.write(f"fr2en: {result.signature.as_text()}\n")
