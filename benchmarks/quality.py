@@ -12,7 +12,8 @@ from the clean pairs:
 - ``number``: one digit of a number in the English changed (sentences with a number).
 
 For each kind: ROC-AUC (the chance that a clean pair scores higher than a damaged one, ties half)
-and the mean damaged score; for the clean pairs, the share flagged (any flag) at the threshold.
+and the mean damaged score; for the clean pairs, the share flagged (any flag) at the threshold; and
+the mean score when the whole English file is shuffled against the French.
 
     python benchmarks/quality.py                      # model-free, both sets
     python benchmarks/quality.py --limit 500          # quicker
@@ -176,6 +177,11 @@ def evaluate(pairs: Pairs, scorer: Scorer, seed: int) -> dict[str, object]:
         "clean_mean": sum(clean_scores) / len(clean_scores),
         "clean_flagged": sum(1 for _, flags in clean if flags) / len(clean),
     }
+    # The whole English file shuffled: what scoring a misaligned file looks like.
+    shuffled = [e for _, e in pairs]
+    random.Random(f"{seed}-shuffle").shuffle(shuffled)
+    shuffled_scores = [s for s, _ in scorer(sources, shuffled)]
+    row["shuffled_mean"] = sum(shuffled_scores) / len(shuffled_scores)
     for kind in KINDS:
         rng = random.Random(f"{seed}-{kind}")
         damaged = [(i, corrupt(kind, i, pairs, rng)) for i in range(len(pairs))]
@@ -220,6 +226,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             + " | ".join(cells)
             + " |"
         )
+    print(
+        "\nmean score of the English file shuffled: "
+        + ", ".join(
+            f"{name} {row['shuffled_mean']:.3f}"
+            for name, row in results.items()  # type: ignore[str-format]
+        )
+    )
     print("\nmean damaged score / share flagged:")
     for name, row in results.items():
         parts = [f"{k} {row[k]['mean']:.2f}/{100 * row[k]['flagged']:.0f}%" for k in KINDS]  # type: ignore[index]

@@ -1,42 +1,52 @@
 """Per-pair quality: one calibrated confidence in 0..1, named flags, and reference metrics.
 
-The score is reference-free quality estimation. Every check below returns a *penalty*: the evidence,
-in nats (natural-log odds), that the pair is damaged. The score is the logistic of a prior minus
-their sum::
+The score is reference-free quality estimation. Each check returns a *penalty*: the evidence, in nats
+(natural-log odds), that the pair is damaged. The score is the logistic of a prior minus their sum::
 
-    score = 1 / (1 + exp(-(PRIOR - sum(penalties))))
+    score = 1 / (1 + exp(-(PRIOR - sum(penalties))))        PRIOR = 3.0
 
-so it reads as "the chance that this pair needs no second look", naive-Bayes style: each penalty is
-set near the log-likelihood ratio of its measurement between damaged and clean pairs (measured with
-``benchmarks/quality.py`` on human translations and their corruptions), and checks that see nothing
-cost nothing. A pair with no evidence against it scores ``sigmoid(PRIOR)`` ≈ 0.95; one penalty of
-``PRIOR`` nats brings it to 0.5, the default threshold. The penalties, like the flags they raise:
+It reads naive-Bayes style as "the chance that this pair needs no second look": each penalty is set
+near the log-likelihood ratio of its measurement between damaged and clean pairs (a number changed
+happens in about one human pair in 200 and in most damaged ones: 5 nats), and a check that sees
+nothing costs nothing. So a pair with no evidence against it scores sigmoid(3) ≈ 0.95, one with
+3 nats against it 0.5 (the default threshold), 5 nats ≈ 0.12. ``benchmarks/quality.py`` measures how
+well this separates human pairs from corrupted ones. The checks (flag names in ``code``):
 
-Model-free checks (any model, the tiny one, or none):
+Model-free, for any model, the tiny one, or none:
 
-- ``length``: English/French character ratio against the expected fr→en ratio (about 0.87 in news),
-  as a z-score whose spread shrinks with length (Gale & Church): a short sentence may stray more.
-- ``coverage``: lexical anchors that survive translation, matched across the pair — identical tokens
-  (names, numbers, codes), cognates (stratégie/strategy, saison/season, état/state), and a small
-  bundled lexicon of frequent non-cognates (jour/day, ville/city). Names and numbers weigh more. Low
-  coverage of the French says content was dropped; of the English, that content was added; of both,
-  that the two sentences are unrelated (misaligned).
-- ``french``: French function words or French-accented words left in the English (copied source).
-- ``repetition``: a word or phrase repeated back to back more often than in the French (loops).
-- ``numbers``: numbers on one side only, read with each language's conventions (French 2,4 = 2.4;
-  1 000 and 12 000 = 1,000 and 12,000; 14h = 2 pm; XIXe = 19th; deux = two).
-- ``anchors``: URLs, e-mail addresses, @handles and #hashtags on one side only.
-- ``brackets``: brackets or quotes left open in the English but balanced in the French; and a
-  sentence-final punctuation mark (. ? !) lost or changed.
+- ``too_short`` / ``too_long``: the English/French character ratio against the expected fr→en ratio
+  (e^-0.14 ≈ 0.87 in news), as a z-score whose spread shrinks with length (Gale & Church): one nat
+  per deviation beyond 1.5.
+- ``missing_content`` / ``added_content``: words that may translate each other are matched across
+  the pair (identical tokens such as names and numbers; cognates such as stratégie/strategy,
+  saison/season, état/state; a small bundled lexicon of frequent non-cognates, jour/day, ville/city);
+  the longest increasing chain of matches anchors the two sentences, and the largest stretch of one
+  side with no counterpart between anchors is measured. A stretch that explains an odd length is
+  strong evidence of a dropped clause or an invented one; a second English sentence for one French
+  sentence adds 2 nats.
+- ``unrelated``: the matched share of each side's content, as a tempered binomial log-likelihood
+  ratio between translations (about half matched) and unrelated sentences (about 6%); the weaker
+  side counts, since only a misalignment leaves both sides unsupported.
+- ``untranslated``: French function words or French-accented words in the English (copied source).
+- ``repetition``: a word or phrase repeated back to back more than in the French (a loop).
+- ``number_mismatch``: numbers on one side only, each read with its language's conventions (French
+  2,4 = 2.4; 1 000 and 12 000 = 1,000 and 12,000; 14h = 2 pm; XIXe = 19th; deux = two; 3 millions =
+  3,000,000); numbers spelled out may answer digits but are never required.
+- ``anchor_mismatch``: URLs, e-mail addresses, @handles and #hashtags on one side only.
+- ``unbalanced_brackets``: brackets or quotes left open in the English but not in the French.
+- ``punctuation_mismatch``: a sentence-final . ? ! lost or changed (small: named only with a low score).
 
-The model's own evidence (when a model produced or force-decoded the English): the mean log-probability
-per token and the lowest single token's, and generation stopping at the length cap. These are set
-from the literature on glass-box QE (Fomicheva et al. 2020) rather than measured here, since the real
-model cannot be run offline; the tiny test model's random weights make them uniformly low.
+The model's own evidence, when a model made the English (``translate``) or force-decoded it
+(``score``): ``low_model_confidence`` from the mean token log-probability, ``uncertain_token`` from
+the lowest one, ``hit_length_limit`` when generation stopped at the cap. Their scale follows the
+glass-box QE literature (Fomicheva et al. 2020) rather than a measurement here, since the real model
+cannot be run offline; the tiny test model's random weights make every pair look doubtful.
 
-An empty English for non-empty French scores 0. Flags name each check whose penalty reaches
-``FLAG_PENALTY`` (it alone is reason to look twice), plus ``low_score`` when the score is below the
-threshold; :data:`FLAG_DESCRIPTIONS` says what each means.
+An empty English for a non-empty French scores 0 (``empty_output``). A check raises its flag when
+its penalty alone reaches ``FLAG_PENALTY`` (2.5 nats); below the threshold the pair also gets
+``low_score``, and when no single check was enough, the checks that pulled it down are named.
+:data:`FLAG_DESCRIPTIONS` says what each flag means; the raw measurements and each nonzero penalty
+(``penalty_<flag>``) are kept in :attr:`~fr2en.types.Scores.signals`.
 
 Reference metrics (:func:`corpus_metrics`, :func:`sentence_metrics`) wrap sacrebleu, imported lazily.
 """
@@ -127,12 +137,6 @@ _EN_FUNCTION = frozenset(
 _FR_ONLY = _FR_FUNCTION - _EN_FUNCTION - {"son", "plus", "fait", "ma", "me", "sa", "ne", "net"}
 _EN_ONLY = _EN_FUNCTION - _FR_FUNCTION
 _FRENCH_LETTERS = frozenset("éèêëàâçîïôûùœ")
-_MONTHS_DAYS = frozenset(
-    [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
-    ]
-)
 
 _CLOSERS = "\"'»”’)]}› \u00a0\u202f"
 _BRACKET_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"))
@@ -549,12 +553,18 @@ def french_evidence(target: Sequence[Token]) -> float:
     return french / (french + english + 2)
 
 
-def tandem_repeats(words: Sequence[str]) -> int:
-    """Words that repeat the unit just before them (``the the``, ``of the city of the city``)."""
+def tandem_repeats(words: Sequence[str], longest: int = 60) -> int:
+    """Words that repeat the unit just before them (``the the``, ``of the city of the city``).
+
+    Units up to ``longest`` words: a whole sentence said twice is a loop too, and the cap keeps a
+    pathological one-line document from costing cubic time.
+    """
     repeated = [False] * len(words)
-    for size in range(1, len(words) // 2 + 1):
+    for size in range(1, min(len(words) // 2, longest) + 1):
         for start in range(len(words) - 2 * size + 1):
-            if words[start : start + size] == words[start + size : start + 2 * size]:
+            if words[start] == words[start + size] and (
+                words[start : start + size] == words[start + size : start + 2 * size]
+            ):
                 for k in range(start + size, start + 2 * size):
                     repeated[k] = True
     return sum(repeated)
