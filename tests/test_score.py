@@ -89,6 +89,7 @@ def test_every_flag_is_documented() -> None:
         "unrelated",
         "number_mismatch",
         "anchor_mismatch",
+        "name_mismatch",
         "unbalanced_brackets",
         "punctuation_mismatch",
         "low_model_confidence",
@@ -128,6 +129,33 @@ def test_punctuation_mismatch_is_a_small_penalty_named_only_below_threshold() ->
     assert clean.signal("penalty_punctuation_mismatch") is None
     assert damaged.signal("penalty_punctuation_mismatch") == pytest.approx(0.8)
     assert damaged.flags == ()
+
+
+def test_a_changed_name_is_weak_evidence() -> None:
+    french = "Le président Obama a rencontré Angela Merkel à Berlin."
+    clean = score_pair(french, "President Obama met Angela Merkel in Berlin.", None, THRESHOLD)
+    changed = score_pair(french, "President Obama met Angela Johnson in Berlin.", None, THRESHOLD)
+    assert clean.signal("penalty_name_mismatch") is None
+    assert changed.signal("penalty_name_mismatch") == pytest.approx(0.7)
+    assert changed.score < clean.score
+
+
+def test_a_french_clause_left_in_a_long_sentence_is_untranslated() -> None:
+    english = (
+        "The government presented on Wednesday, dans le cadre de la loi, a new energy bill that the "
+        "parliament will debate next week."
+    )
+    assert "untranslated" in score_pair(FRENCH, english, None, THRESHOLD).flags
+
+
+def test_spelled_out_numbers() -> None:
+    assert score.number_mismatch("Il y a trois ans.", "Three years ago.") == ([], [])
+    assert score.number_mismatch("Il y a trois ans.", "Four years ago.") == (["trois"], ["Four"])
+    assert score.number_mismatch("Dix-sept morts, quatre-vingt-dix blessés.", "17 dead, ninety injured.") == (
+        [],
+        [],
+    )
+    assert score.number_mismatch("Les deux pays.", "Both countries.") == ([], [])
 
 
 def test_partial_copy_counts_as_untranslated() -> None:

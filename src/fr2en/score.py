@@ -33,6 +33,8 @@ Model-free, for any model, the tiny one, or none:
   2,4 = 2.4; 1 000 and 12 000 = 1,000 and 12,000; 14h = 2 pm; XIXe = 19th; deux = two; 3 millions =
   3,000,000); numbers spelled out may answer digits but are never required.
 - ``anchor_mismatch``: URLs, e-mail addresses, @handles and #hashtags on one side only.
+- ``name_mismatch``: a name (capitalised mid-sentence) on each side with no counterpart on the other:
+  weak (0.7 nat), since translated names do it too; named only with a low score.
 - ``unbalanced_brackets``: brackets or quotes left open in the English but not in the French.
 - ``punctuation_mismatch``: a sentence-final . ? ! lost or changed (small: named only with a low score).
 
@@ -88,6 +90,7 @@ FLAG_DESCRIPTIONS: dict[str, str] = {
     "unrelated": "the two sentences share almost nothing: the English may belong to another sentence",
     "number_mismatch": "a number appears on one side only (changed, dropped or invented)",
     "anchor_mismatch": "a URL, e-mail address, @handle or #hashtag appears on one side only",
+    "name_mismatch": "a name on each side has no counterpart on the other (a name changed?)",
     "unbalanced_brackets": "brackets or quotes are left open in the English but not in the French",
     "punctuation_mismatch": "the English ends differently from the French (a lost . ? or !)",
     "low_model_confidence": "the model finds this English unlikely for this French (low mean token log-prob)",
@@ -410,7 +413,7 @@ _SCALES = {
     "milliard": 1e9, "milliards": 1e9, "thousand": 1e3, "thousands": 1e3, "billion": 1e9, "billions": 1e9,
     "bn": 1e9, "m": 1e6, "k": 1e3, "trillion": 1e12, "trillions": 1e12,
 }
-_FR_NUMBER_WORDS = {
+_FR_NUMBER_WORDS: dict[str, float] = {
     "un": 1, "une": 1, "premier": 1, "première": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
     "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
@@ -430,16 +433,43 @@ _EN_NUMBER_WORDS = {
     "decade": 10, "decades": 10, "hundreds": 100, "thousands": 1000, "millions": 1e6, "half": 0.5,
     "quarter": 0.25, "twice": 2, "double": 2, "both": 2, "pair": 2, "couple": 2, "once": 1, "single": 1,
     "a": 1, "an": 1, "century": 100, "centuries": 100, "percent": 100, "per": 100, "thousandth": 1000,
-    "hundredth": 100, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "hundredth": 100, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "eleventh": 11, "twelfth": 12,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twentieth": 20, "twenties": 20, "thirties": 30,
+    "forties": 40, "fifties": 50, "sixties": 60,
 }
+
+
+# Number words that always mean the number: a changed one ("three" for "quatre") is a changed number.
+_REQUIRED_NUMBER_WORDS = frozenset(
+    ["trois", "quatre", "cinq", "sept", "huit", "dix", "onze", "douze", "treize", "quatorze", "quinze",
+     "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "three", "four", "five", "seven",
+     "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "twenty",
+     "thirty", "forty",
+     "fifty", "sixty", "seventy", "eighty", "ninety"]
+)
+
+
+_TENS = "dix|vingt|trente|quarante|cinquante|soixante|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = (
+    "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+    "|one|two|three|four|five|six|seven|eight|nine"
+)
+# dix-sept, vingt-et-un, soixante-dix, quatre-vingt(s), quatre-vingt-dix, forty-two.
+_COMPOUND = re.compile(
+    rf"\b(?:quatre[- ]vingts?(?:[- ](?:{_UNITS}))?|(?:{_TENS})[- ](?:et[- ])?(?:{_UNITS}))\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class Number:
-    """A number on one side: the values it may stand for, and whether it was written in digits."""
+    """A number on one side: the values it may stand for, and whether the other side must show it.
+
+    Digits and unambiguous number words (trois, seventeen) are ``required``; words that are often
+    something else (un/a, second, neuf, both, a couple) may answer a number but need no answer.
+    """
 
     values: frozenset[float]
-    digits: bool
+    required: bool
     text: str
 
 
@@ -504,16 +534,25 @@ def numbers(text: str, french: bool) -> list[Number]:
             if roman is not None:
                 found.append(Number(frozenset({float(roman)}), True, match.group()))
     words = _FR_NUMBER_WORDS if french else _EN_NUMBER_WORDS
+    compounds = list(_COMPOUND.finditer(text))
+    for match in compounds:
+        # dix-sept, vingt-et-un, forty-two: the sum is the number, its parts need no counterpart.
+        parts = [words.get(w.lower(), 0.0) for w in _WORD.findall(match.group()) if w.lower() != "et"]
+        if match.group().lower().startswith("quatre"):  # quatre-vingt-dix = 4 × 20 + 10
+            parts = [80, *parts[2:]]
+        found.append(Number(frozenset({float(sum(parts))}), True, match.group()))
+    inside = {i for m in compounds for i in range(m.start(), m.end())}
     for match in _WORD.finditer(text):
         spelled = words.get(match.group().lower())
         if spelled is not None:
             values = _aliases(float(spelled), text[match.end() :], french)
-            found.append(Number(frozenset(values), False, match.group()))
+            required = match.group().lower() in _REQUIRED_NUMBER_WORDS and match.start() not in inside
+            found.append(Number(frozenset(values), required, match.group()))
     return found
 
 
 def number_mismatch(source: str, target: str) -> tuple[list[str], list[str]]:
-    """Numbers written in digits on one side with no counterpart (digits or words) on the other.
+    """Numbers (digits, unambiguous words) on one side with no counterpart (digits or words) on the other.
 
     Returns (French numbers missing from the English, English numbers not in the French).
     """
@@ -521,7 +560,7 @@ def number_mismatch(source: str, target: str) -> tuple[list[str], list[str]]:
 
     def unmatched(side: list[Number], other: list[Number]) -> list[str]:
         pool = frozenset().union(*(n.values for n in other)) if other else frozenset()
-        return [n.text for n in side if n.digits and not (n.values & pool)]
+        return [n.text for n in side if n.required and not (n.values & pool)]
 
     return unmatched(french, english), unmatched(english, french)
 
@@ -539,18 +578,25 @@ def _length_z(source_chars: float, target_chars: float) -> float:
     return (math.log(max(target_chars, 1.0) / max(source_chars, 1.0)) - _LEN_MEAN) / spread
 
 
-def french_evidence(target: Sequence[Token]) -> float:
-    """Share of the English's telling words that are French: function words or accented words.
-
-    Smoothed so that a two-word English with one French-looking name stays near zero.
-    """
+def french_words(target: Sequence[Token]) -> tuple[int, int]:
+    """How many of the English's telling words are French (function words, accented words; names
+    aside) and how many are English function words."""
     french = sum(
         1
         for t in target
         if not t.name and (t.text.lower() in _FR_ONLY or any(c in _FRENCH_LETTERS for c in t.text.lower()))
     )
     english = sum(1 for t in target if t.text.lower() in _EN_ONLY)
-    return french / (french + english + 2)
+    return french, english
+
+
+def _untranslated_penalty(french: int, english: int) -> float:
+    """Evidence of French left in the English, by share (a copied sentence) or by count (a copied
+    clause in a long sentence). The share is smoothed so that a two-word English with one
+    French-looking word stays near zero; two French words occur in about one human English sentence
+    in 400, three in one in 3500."""
+    share = french / (french + english + 2)
+    return max(max(0.0, share - 0.12) * 14.0, max(0.0, 1.5 * (french - 1) - 0.5))
 
 
 def tandem_repeats(words: Sequence[str], longest: int = 60) -> int:
@@ -616,9 +662,9 @@ def model_free_penalties(source: str, target: str) -> tuple[dict[str, float], di
     penalties["too_short"] = max(0.0, -z - 1.5)
     penalties["too_long"] = max(0.0, z - 1.5)
 
-    french = french_evidence(tgt_tokens)
-    signals["french"] = round(french, 3)
-    penalties["untranslated"] = max(0.0, french - 0.12) * 14.0
+    french, english = french_words(tgt_tokens)
+    signals["french_words"] = float(french)
+    penalties["untranslated"] = _untranslated_penalty(french, english)
 
     words_tgt = [t.plain for t in tgt_tokens]
     words_src = [t.plain for t in src_tokens]
@@ -642,6 +688,12 @@ def model_free_penalties(source: str, target: str) -> tuple[dict[str, float], di
     penalties["added_content"] = stretch_added + 2.0 * extra_sentences
     penalties["missing_content"] = stretch_dropped
 
+    # A name on each side with no counterpart on the other looks like a name changed. Weak evidence:
+    # translated names (Pékin/Beijing) do it in about one human pair in 20; small, so never alone a flag.
+    names_src = _unmatched_names(src_tokens, {i for i, _ in found}, _FR_FUNCTION)
+    names_tgt = _unmatched_names(tgt_tokens, {j for _, j in found}, _EN_FUNCTION)
+    penalties["name_mismatch"] = 0.7 if names_src and names_tgt else 0.0
+
     missing, extra = number_mismatch(source, target)
     signals["numbers_missing"] = float(len(missing))
     signals["numbers_extra"] = float(len(extra))
@@ -659,6 +711,12 @@ def model_free_penalties(source: str, target: str) -> tuple[dict[str, float], di
     same_end = end_src == end_tgt or (bool(end_src and end_tgt) and {end_src, end_tgt} <= {".", "…"})
     penalties["punctuation_mismatch"] = 0.0 if same_end else 0.8
     return penalties, signals
+
+
+def _unmatched_names(side: Sequence[Token], matched: set[int], function_words: frozenset[str]) -> int:
+    return sum(
+        1 for k, t in enumerate(side) if t.name and k not in matched and t.text.lower() not in function_words
+    )
 
 
 def _stretch_penalty(
