@@ -27,7 +27,15 @@ def test_summary_json_and_text() -> None:
     assert "BLEU = " in text and "nrefs:1" in text
 
 
+def test_render_pairs() -> None:
+    result = score_texts(["Bonjour."], ["Hello."], settings=load_settings(environ={}), use_model=False)
+    row = json.loads(summary.render_pairs(result))
+    assert row["line"] == 1 and row["src"] == "Bonjour." and row["hyp"] == "Hello."
+    assert row["flags"] == [] and 0 <= row["score"] <= 1 and "length_ratio" in row["signals"]
+
+
 def test_summary_of_nothing() -> None:
     result = score_texts([], [], settings=load_settings(environ={}), use_model=False)
     assert json.loads(summary.render(result, 0.5))["mean_score"] is None
     assert summary.render_text(result) == "0 pairs\n"
+    assert summary.render_pairs(result) == ""

@@ -37,14 +37,14 @@ def score_command(
     With -o, writes the chosen formats and <name>.summary.json there instead of printing the pairs.
     """
     from fr2en.pipeline import score_files
-    from fr2en.write import jsonl, summary
+    from fr2en.write import summary
 
     settings = settings_from(
         config, model={"name": model}, score={"threshold": threshold}, output={"formats": formats}
     )
     result = score_files(src, hyp, ref, output, settings=settings, use_model=not no_model)
     if output is None:
-        sys.stdout.write(jsonl.render(result))
+        sys.stdout.write(summary.render_pairs(result))
     sys.stderr.write(summary.render_text(result))
 
 

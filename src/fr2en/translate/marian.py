@@ -165,9 +165,12 @@ class MarianTranslator:
         cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
         results = [Translation(source=s, text=t) for s, t in cleaned]
         todo = [i for i, (s, t) in enumerate(cleaned) if s and t]
-        src_ids = self.tokenizer([cleaned[i][0] for i in todo], add_special_tokens=True)["input_ids"] if todo else []
-        tgt_ids = self.tokenizer(text_target=[cleaned[i][1] for i in todo], add_special_tokens=True)["input_ids"] if todo else []
-        fits = [k for k in range(len(todo)) if len(src_ids[k]) <= self.window and len(tgt_ids[k]) <= self.window]
+        if not todo:
+            return results
+        src_ids = self.tokenizer([cleaned[i][0] for i in todo])["input_ids"]
+        tgt_ids = self.tokenizer(text_target=[cleaned[i][1] for i in todo])["input_ids"]
+        window = self.window
+        fits = [k for k in range(len(todo)) if len(src_ids[k]) <= window and len(tgt_ids[k]) <= window]
         lengths = [len(src_ids[k]) + len(tgt_ids[k]) for k in fits]
         done = 0
         for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences):
@@ -218,9 +221,9 @@ class MarianTranslator:
             step = max(1, (1 << 24) // vocabulary)
             picked: list[torch.Tensor] = []
             for start in range(0, states.shape[0], step):
-                logits = (self.model.lm_head(states[start : start + step]) + self.model.final_logits_bias).float()
-                # generate() never emits padding, so the scores it records are normalised without it.
-                logits[:, pad_id] = float("-inf")
+                # The model's raw distribution, as generation's recorded scores (no token banned).
+                piece = states[start : start + step]
+                logits = (self.model.lm_head(piece) + self.model.final_logits_bias).float()
                 chosen = logits.gather(1, wanted[start : start + step].unsqueeze(1)).squeeze(1)
                 picked.append(chosen - torch.logsumexp(logits, dim=-1))
             flat = torch.cat(picked).cpu().tolist() if picked else []

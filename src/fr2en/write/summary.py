@@ -1,8 +1,10 @@
-"""``.summary.json``: the document-level verdict of a scored document.
+"""What ``fr2en score`` and ``fr2en evaluate`` report beyond the ordinary outputs.
 
-Fields: ``pairs``, ``mean_score``, ``flagged`` (pairs with any flag) and ``flagged_share``,
-``threshold``, ``flag_counts`` (pairs per flag), ``metrics`` (corpus BLEU, chrF and TER with their
-sacrebleu signatures, when references were given; empty otherwise) and the run ``signature``.
+``.summary.json``, the document-level verdict: ``pairs``, ``mean_score``, ``flagged`` (pairs with
+any flag) and ``flagged_share``, ``threshold``, ``flag_counts`` (pairs per flag), ``metrics`` (corpus
+BLEU, chrF and TER with their sacrebleu signatures, when references were given; empty otherwise) and
+the run ``signature``. :func:`render_pairs` is ``fr2en score``'s stdout: one JSON object per line
+pair, ``line`` (1-based), ``src``, ``hyp``, ``score``, ``flags`` and ``signals``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,25 @@ def render(result: DocumentResult, threshold: float) -> str:
         "signature_text": result.signature.as_text(),
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_pairs(result: DocumentResult) -> str:
+    """One JSON object per pair, in line order (empty for no pairs)."""
+    return "".join(
+        json.dumps(
+            {
+                "line": number,
+                "src": pair.source,
+                "hyp": pair.target,
+                "score": pair.scores.score,
+                "flags": list(pair.scores.flags),
+                "signals": dict(pair.scores.signals),
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for number, pair in enumerate(result.pairs, start=1)
+    )
 
 
 def render_text(result: DocumentResult) -> str:
