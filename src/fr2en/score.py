@@ -618,7 +618,7 @@ def tandem_repeats(words: Sequence[str], longest: int = 60) -> int:
 
 # A sentence ends at . ! ? … (closing quotes allowed) before a capital; not after an initial or a title.
 _SENTENCE_BREAK = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bvs)(?<!\bNo)(?<!\bNo)"
+    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bvs)(?<!\bNo)"
     r"[.!?…]+[\"'»”’)]*\s+[\"'«“‘(]*[A-ZÀ-Ý]"
 )
 
