@@ -10,9 +10,22 @@ from pathlib import Path
 from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
+from fr2en.errors import InputError, UsageError
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
-from fr2en.types import AlignedPair, Document, DocumentResult, Paragraph, RunSignature, Sentence, Translation
-from fr2en.write import write_outputs
+from fr2en.types import (
+    AlignedPair,
+    Document,
+    DocumentResult,
+    Paragraph,
+    RunSignature,
+    Scores,
+    Sentence,
+    Translation,
+)
+from fr2en.write import atomic_write_text, summary, write_outputs
+
+# Recorded as the model of outputs scored with the model-free checks only.
+NO_MODEL = ModelInfo(model="none", revision="-", backend="model-free", device="-")
 
 _OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
@@ -144,4 +157,167 @@ def translate_file(
     result = translate_document(document, translator, settings)
     if out_dir is not None:
         write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
+    return result
+
+
+def _line_document(name: str, lines: Sequence[str]) -> tuple[Document, list[Sentence]]:
+    """A Document whose paragraphs and sentences are the lines of a line-aligned file, one each."""
+    text = "\n".join(lines)
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    offset = 0
+    for index, line in enumerate(lines):
+        paragraphs.append(Paragraph(line, offset, offset + len(line)))
+        sentences.append(Sentence(line, offset, offset + len(line), index))
+        offset += len(line) + 1
+    return Document(name=name, text=text, paragraphs=tuple(paragraphs)), sentences
+
+
+def _check_aligned(first: tuple[str, Sequence[str]], *others: tuple[str, Sequence[str] | None]) -> None:
+    """InputError unless every other side given has as many lines as the first."""
+    label_first, lines = first
+    for label, other in others:
+        if other is not None and len(other) != len(lines):
+            raise InputError(
+                f"{label_first} has {len(lines)} lines but {label} has {len(other)}; line-aligned files need "
+                "one sentence per line and the same number of lines"
+            )
+
+
+def _with_references(scores: Scores, hypothesis: str, reference: str) -> Scores:
+    chrf, bleu = score.sentence_metrics(hypothesis, reference)
+    return Scores(scores.score, scores.flags, (*scores.signals, ("chrf", chrf), ("bleu", bleu)))
+
+
+def score_texts(
+    sources: Sequence[str],
+    hypotheses: Sequence[str],
+    references: Sequence[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    translator: Translator | None = None,
+    evidence: Sequence[Translation] | None = None,
+    use_model: bool = True,
+    name: str = "<pairs>",
+) -> DocumentResult:
+    """Score line-aligned French ``sources`` and English ``hypotheses`` (pair *i* is line *i* of each).
+
+    With ``use_model`` the configured model (or ``translator``) force-decodes each hypothesis to add
+    its own evidence; ``evidence`` passes that evidence in directly (translations the model made).
+    Without, only the model-free checks run and torch is never imported. With ``references``, each
+    pair also gets sentence chrF and BLEU (signals ``chrf`` and ``bleu``) and the result carries
+    corpus BLEU, chrF and TER with their sacrebleu signatures.
+    """
+    settings = settings or load_settings()
+    _check_aligned(("French", sources), ("English", hypotheses), ("reference", references))
+    info = NO_MODEL
+    if use_model and evidence is None:
+        translator = translator or load_translator(settings.model)
+        force = getattr(translator, "score_translations", None)
+        if force is None:
+            raise UsageError(
+                f"the {translator.info.backend} backend cannot score given translations; "
+                "use --no-model for the model-free checks"
+            )
+        evidence = force(sources, hypotheses)
+    if use_model and translator is not None:
+        info = translator.info
+    document, sentences = _line_document(name, sources)
+    pairs = []
+    for index, (source, hypothesis) in enumerate(zip(sources, hypotheses, strict=True)):
+        found = evidence[index] if evidence is not None and use_model else None
+        scores = score.score_pair(source, hypothesis, found, settings.score.threshold)
+        if references is not None:
+            scores = _with_references(scores, hypothesis, references[index])
+        pairs.append(AlignedPair((index,), (index,), source, hypothesis, index, scores))
+    metrics = score.corpus_metrics(hypotheses, references) if references is not None else ()
+    return DocumentResult(
+        document=document,
+        source_sentences=tuple(sentences),
+        target_sentences=tuple(hypotheses),
+        pairs=tuple(pairs),
+        english="\n".join(hypotheses),
+        signature=run_signature(info, settings),
+        notes=("empty input: no pairs to score",) if not sources else (),
+        metrics=metrics,
+    )
+
+
+def _write_all(result: DocumentResult, out_dir: str | Path, stem: str, settings: Settings) -> list[Path]:
+    """The chosen formats and ``<stem>.summary.json`` in ``out_dir``."""
+    base = Path(out_dir) / stem
+    written = write_outputs(result, base, settings.output.formats)
+    summary_path = base.with_name(base.name + ".summary.json")
+    atomic_write_text(summary_path, summary.render(result, settings.score.threshold))
+    return [*written, summary_path]
+
+
+def score_files(
+    src: str | Path,
+    hyp: str | Path,
+    ref: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    translator: Translator | None = None,
+    use_model: bool = True,
+) -> DocumentResult:
+    """Score the line-aligned files ``src`` (French) and ``hyp`` (English), optionally against ``ref``.
+
+    With ``out_dir``, also write the outputs there as ``<hyp stem>.<format>`` plus a summary. Files
+    that are not line-aligned (whole documents) are not aligned here yet: give one sentence per line.
+    """
+    settings = settings or load_settings()
+    src, hyp = Path(src), Path(hyp)
+    sources = read.read_lines(src)
+    hypotheses = read.read_lines(hyp)
+    references = read.read_lines(Path(ref)) if ref is not None else None
+    _check_aligned((str(src), sources), (str(hyp), hypotheses), (str(ref), references))
+    result = score_texts(
+        sources,
+        hypotheses,
+        references,
+        settings=settings,
+        translator=translator,
+        use_model=use_model,
+        name=hyp.name,
+    )
+    if out_dir is not None:
+        _write_all(result, out_dir, hyp.stem, settings)
+    return result
+
+
+def evaluate_files(
+    src: str | Path,
+    ref: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    translator: Translator | None = None,
+    progress: Progress | None = None,
+) -> DocumentResult:
+    """Translate a line-aligned test set with the configured model and score it against ``ref``.
+
+    The result's ``metrics`` are corpus BLEU, chrF and TER with sacrebleu signatures, comparable with
+    published scores; each pair is also scored with the model's own evidence. With ``out_dir``, the
+    outputs (``<src stem>.en.txt`` is the translation, line-aligned) and a summary are written there.
+    """
+    settings = settings or load_settings()
+    src = Path(src)
+    sources = read.read_lines(src)
+    references = read.read_lines(Path(ref))
+    _check_aligned((str(src), sources), (str(ref), references))
+    translator = translator or load_translator(settings.model)
+    translations = translator.translate(sources, progress) if sources else []
+    result = score_texts(
+        sources,
+        [t.text for t in translations],
+        references,
+        settings=settings,
+        translator=translator,
+        evidence=translations,
+        name=src.name,
+    )
+    if out_dir is not None:
+        _write_all(result, out_dir, src.stem, settings)
     return result

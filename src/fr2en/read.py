@@ -191,3 +191,25 @@ def read_file(path: Path, name: str | None = None) -> Document:
         return read_bytes(data, label)
     except InputError as exc:
         raise InputError(f"{label}: {exc}") from None
+
+
+def read_lines(path: Path, name: str | None = None) -> list[str]:
+    """Read a one-sentence-per-line file: decoded and normalised like any input, but split only at line
+    ends, so that line *n* of two line-aligned files still pair up. A final newline adds no line."""
+    label = name or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{label}: is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text, _ = decode(data)
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [" ".join(normalise(line).split("\n")) for line in lines]

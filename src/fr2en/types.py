@@ -190,6 +190,19 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A corpus-level reference metric: its name, value (0..100; lower is better for TER) and signature."""
+
+    name: str
+    score: float
+    signature: str
+
+    def as_text(self) -> str:
+        """sacrebleu's style: ``BLEU = 37.80 nrefs:1|case:mixed|...``."""
+        return f"{self.name} = {self.score:.2f} {self.signature}"
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything known about one translated (or aligned) document, ready for the writers.
 
@@ -205,6 +218,8 @@ class DocumentResult:
     signature: RunSignature
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    # Reference metrics, when the pairs were scored against references (``fr2en score --ref``).
+    metrics: tuple[Metric, ...] = ()
 
     @property
     def mean_score(self) -> float | None:

@@ -201,6 +201,90 @@ class MarianTranslator:
         by_sentence = {text: _join_parts(text, parts) for text, parts in zip(unique, grouped, strict=True)}
         return [by_sentence[text] if text else Translation(source=text, text="") for text in cleaned]
 
+    def score_translations(
+        self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        """The model's evidence about English made elsewhere: force-decode each target given its source.
+
+        Returns one Translation per pair with the target's per-token log-probabilities summarised as
+        in :meth:`translate` (mean and minimum, end of sentence included), so the scorer treats both
+        alike. A pair with an empty side, or a side longer than the model's window, gets no evidence
+        (``logprob`` None) rather than a truncated, misleading one.
+        """
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+        cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
+        results = [Translation(source=s, text=t) for s, t in cleaned]
+        todo = [i for i, (s, t) in enumerate(cleaned) if s and t]
+        if not todo:
+            return results
+        src_ids = self.tokenizer([cleaned[i][0] for i in todo])["input_ids"]
+        tgt_ids = self.tokenizer(text_target=[cleaned[i][1] for i in todo])["input_ids"]
+        window = self.window
+        fits = [k for k in range(len(todo)) if len(src_ids[k]) <= window and len(tgt_ids[k]) <= window]
+        lengths = [len(src_ids[k]) + len(tgt_ids[k]) for k in fits]
+        done = 0
+        for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences):
+            rows = [fits[b] for b in batch]
+            scored = self._force([src_ids[k] for k in rows], [tgt_ids[k] for k in rows])
+            for k, token_scores in zip(rows, scored, strict=True):
+                source, target = cleaned[todo[k]]
+                results[todo[k]] = Translation(
+                    source=source,
+                    text=target,
+                    logprob=sum(token_scores) / len(token_scores),
+                    min_logprob=min(token_scores),
+                    tokens=len(token_scores),
+                )
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(fits))
+        return results
+
+    def _force(self, src_batch: list[list[int]], tgt_batch: list[list[int]]) -> list[list[float]]:
+        """Per-token log-probabilities of each target given its source (teacher forcing)."""
+        pad_id = int(self.tokenizer.pad_token_id)
+        start_id = int(self.model.config.decoder_start_token_id)
+        rows = len(src_batch)
+        input_ids = torch.full((rows, max(map(len, src_batch))), pad_id, dtype=torch.long)
+        attention = torch.zeros_like(input_ids)
+        labels = torch.full((rows, max(map(len, tgt_batch))), pad_id, dtype=torch.long)
+        decoder_ids = torch.full_like(labels, pad_id)
+        decoder_mask = torch.zeros_like(labels)
+        for row, (src, tgt) in enumerate(zip(src_batch, tgt_batch, strict=True)):
+            input_ids[row, : len(src)] = torch.tensor(src)
+            attention[row, : len(src)] = 1
+            labels[row, : len(tgt)] = torch.tensor(tgt)
+            decoder_ids[row, : len(tgt)] = torch.tensor([start_id, *tgt[:-1]])
+            decoder_mask[row, : len(tgt)] = 1
+        with torch.inference_mode():
+            hidden = self.model.model(
+                input_ids=input_ids.to(self.device),
+                attention_mask=attention.to(self.device),
+                decoder_input_ids=decoder_ids.to(self.device),
+                decoder_attention_mask=decoder_mask.to(self.device),
+            ).last_hidden_state
+            keep = decoder_mask.bool().to(self.device)
+            states, wanted = hidden[keep], labels.to(self.device)[keep]
+            # Project a slice of positions at a time: the full (positions × vocabulary) log-softmax of a
+            # big batch would take gigabytes; a slice stays near 64 MB.
+            vocabulary = int(self.model.lm_head.out_features)
+            step = max(1, (1 << 24) // vocabulary)
+            picked: list[torch.Tensor] = []
+            for start in range(0, states.shape[0], step):
+                # The model's raw distribution, as generation's recorded scores (no token banned).
+                piece = states[start : start + step]
+                logits = (self.model.lm_head(piece) + self.model.final_logits_bias).float()
+                chosen = logits.gather(1, wanted[start : start + step].unsqueeze(1)).squeeze(1)
+                picked.append(chosen - torch.logsumexp(logits, dim=-1))
+            flat = torch.cat(picked).cpu().tolist() if picked else []
+        result: list[list[float]] = []
+        offset = 0
+        for tgt in tgt_batch:
+            result.append(flat[offset : offset + len(tgt)])
+            offset += len(tgt)
+        return result
+
     def _generate(self, batch_ids: list[list[int]], beam: int) -> list[tuple[str, list[float], bool]]:
         """Run one batch through ``generate``: (text, token log-probs, stopped at the cap) per row."""
         pad_id = int(self.tokenizer.pad_token_id)
