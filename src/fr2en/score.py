@@ -25,6 +25,8 @@ FLAG_DESCRIPTIONS = {
     "length_ratio": "the English is much shorter or longer than the French usually gives",
     "hit_length_limit": "generation stopped at the length cap (a loop or a runaway output)",
     "split_long_sentence": "the French was longer than the model's window and was translated in parts",
+    "unaligned_source": "no English sentence corresponds to this French (left out of the translation)",
+    "unaligned_target": "no French sentence corresponds to this English (added by the translation)",
 }
 
 
@@ -34,6 +36,11 @@ def length_factor(ratio: float) -> float:
         return 0.0
     distance = abs(math.log(ratio / EXPECTED_LENGTH_RATIO)) - math.log(LENGTH_RATIO_TOLERANCE)
     return math.exp(-2.0 * max(0.0, distance))
+
+
+def score_null_link(source: str) -> Scores:
+    """The verdict on a null link: French with no English (``source`` given), or English with no French."""
+    return Scores(score=0.0, flags=("unaligned_source" if source else "unaligned_target",))
 
 
 def score_pair(source: str, target: str, translation: Translation | None, threshold: float) -> Scores:

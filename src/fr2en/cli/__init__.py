@@ -14,7 +14,7 @@ import click
 import typer
 
 from fr2en._version import __version__
-from fr2en.cli import models, translate
+from fr2en.cli import align, models, translate
 
 app = typer.Typer(
     name="fr2en",
@@ -25,6 +25,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("translate", no_args_is_help=True)(translate.translate_command)
+app.command("align", no_args_is_help=True)(align.align_command)
 app.add_typer(models.app, name="models")
 
 
