@@ -53,6 +53,7 @@ P_TRANSLATED = 0.5
 # variance per source character. Gale & Church measured 6.8 on parliamentary text; news and
 # literary prose translated sentence by sentence are closer to 2-3.
 LENGTH_VARIANCE = 3.0
+RATIO_PRIOR = 500
 # Gale & Church's priors: 1-1 links 0.89, one extra sentence in a link 0.1 times as likely,
 # a null link 0.0099.
 LOG_ONE = math.log(0.89)
@@ -114,6 +115,11 @@ def anchor_features(text: str, *, short_words: bool = False) -> dict[str, int]:
     return bag
 
 
+def _universal(feature: str) -> bool:
+    """Numbers and punctuation survive translation into any language, found on the other side or not."""
+    return feature[0] == "#" or not feature[0].isalnum()
+
+
 def _chars(text: str) -> int:
     return len(text) - text.count(" ")
 
@@ -161,18 +167,22 @@ class _Scorer:
         ns, nt = len(src.lengths), len(tgt.lengths)
         df_s = _document_frequencies(src.features)
         df_t = _document_frequencies(tgt.features)
-        shared = df_s.keys() & df_t.keys()
-        self.src = [{f: n for f, n in bag.items() if f in shared} for bag in src.features]
-        self.tgt = [{f: n for f, n in bag.items() if f in shared} for bag in tgt.features]
-        # The share of source/target sentences that hold each shared feature: the chance of
-        # finding it in an unrelated sentence.
-        self.chance = {f: (df_s[f] / ns, df_t[f] / nt) for f in shared}
+        counted = (df_s.keys() & df_t.keys()) | {f for f in df_s.keys() | df_t.keys() if _universal(f)}
+        self.src = [{f: n for f, n in bag.items() if f in counted} for bag in src.features]
+        self.tgt = [{f: n for f, n in bag.items() if f in counted} for bag in tgt.features]
+        # The share of source/target sentences that hold each counted feature: the chance of
+        # finding it in an unrelated sentence (never quite 0).
+        self.chance = {
+            f: (max(df_s.get(f, 0), 0.5) / ns, max(df_t.get(f, 0), 0.5) / nt) for f in counted
+        }
         self.src_blocks = _blocks(self.src)
         self.tgt_blocks = _blocks(self.tgt)
         self.cum_src = _cumulative(src.lengths)
         self.cum_tgt = _cumulative(tgt.lengths)
-        self.ratio = sum(tgt.lengths) / max(1, sum(src.lengths))
-        self.inverse_ratio = 1.0 / self.ratio if self.ratio > 0 else 0.0
+        # Measured on the document, from a prior of 1 worth RATIO_PRIOR characters: a short text
+        # (one paragraph) cannot tell its ratio from an omission.
+        self.ratio = (sum(tgt.lengths) + RATIO_PRIOR) / (sum(src.lengths) + RATIO_PRIOR)
+        self.inverse_ratio = 1.0 / self.ratio
         self.deviation = math.sqrt(LENGTH_VARIANCE)
         # A unit of a coarse side stands for ``unit`` sentences: the priors count for each of them.
         self.null = LOG_NULL * src.unit
