@@ -1,6 +1,10 @@
 """fr2en: French→English translation and bilingual alignment with per-sentence quality scores.
 
-The public API; importing it loads no model and never imports torch.
+    from fr2en import translate_text
+    result = translate_text("Bonjour tout le monde.")
+    print(result.english)
+
+Importing fr2en is cheap: torch and transformers load only when a model is built.
 """
 
 from __future__ import annotations

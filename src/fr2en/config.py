@@ -104,8 +104,11 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
 
 def _section_types() -> dict[str, type[Any]]:
     hints = typing.get_type_hints(Settings)
-    sections = {name: hint for name, hint in hints.items() if isinstance(hint, type)}
-    return {name: hint for name, hint in sections.items() if dataclasses.is_dataclass(hint)}
+    return {
+        name: hint
+        for name, hint in hints.items()
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint)
+    }
 
 
 def _apply(settings: Settings, values: Mapping[str, Mapping[str, Any]], origin: str) -> Settings:

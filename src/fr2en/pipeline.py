@@ -159,7 +159,8 @@ def translate_paragraphs(
     evidence: dict[int, Translation] = {}
     for k, translation in zip(order, translations, strict=True):
         french = by_paragraph[k]
-        parts = [s.text for s in segment.segment_paragraph(translation.text, paragraph=k, language="en")]
+        # The French rules split English safely enough; the aligner absorbs any odd split (n:m).
+        parts = [s.text for s in segment.segment_paragraph(translation.text, paragraph=k)]
         offset = len(english)
         for link in align.align_sentences([sentences[i].text for i in french], parts):
             source_ids = tuple(french[i] for i in link.src)
@@ -200,7 +201,7 @@ def align_documents(french: Document, english: Document, settings: Settings) -> 
     """Align a French document with its English translation: n:m links, null links flagged, scored."""
     started = time.perf_counter()
     source = segment.segment(french)
-    target = [s.text for s in segment.segment(english, language="en")]
+    target = [s.text for s in segment.segment(english)]
     links = align.align_sentences([s.text for s in source], target)
     pairs = _pairs(links, source, target, settings.score.threshold, lambda link: None)
     notes = _null_link_notes(pairs)

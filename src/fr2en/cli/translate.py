@@ -20,10 +20,10 @@ def translate_command(
     beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
     device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
     threshold: float | None = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."),
+    quiet: bool = QuietOption,
     unit: str | None = typer.Option(
         None, "--unit", help="Translate by sentence, or by paragraph for more context (default: sentence)."
     ),
-    quiet: bool = QuietOption,
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
