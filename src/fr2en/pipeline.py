@@ -125,6 +125,48 @@ def assemble(
     )
 
 
+def translate_document(
+    document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
+) -> DocumentResult:
+    """Segment, translate, align and score one document, by sentence or by paragraph as set."""
+    if settings.model.unit == "paragraph":
+        return translate_paragraphs(document, translator, settings, progress)
+    started = time.perf_counter()
+    sentences = segment.segment(document)
+    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
+    return assemble(
+        document, sentences, translations, translator.info, settings, time.perf_counter() - started
+    )
+
+
+def translate_text(
+    text: str, *, settings: Settings | None = None, translator: Translator | None = None, name: str = "<text>"
+) -> DocumentResult:
+    """Translate French ``text``; the model named in ``settings`` is loaded unless ``translator`` is given."""
+    settings = settings or load_settings()
+    translator = translator or load_translator(settings.model)
+    document = read.read_bytes(text.encode("utf-8"), name)
+    return translate_document(document, translator, settings)
+
+
+def translate_file(
+    path: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    translator: Translator | None = None,
+) -> DocumentResult:
+    """Translate one file; with ``out_dir``, also write its outputs there as ``<name>.<format>``."""
+    settings = settings or load_settings()
+    path = Path(path)
+    document = read.read_file(path, path.name)
+    translator = translator or load_translator(settings.model)
+    result = translate_document(document, translator, settings)
+    if out_dir is not None:
+        write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
+    return result
+
+
 def _null_link_notes(pairs: Sequence[AlignedPair]) -> tuple[str, ...]:
     """Notes that count the sentences left without a counterpart, when there are any."""
     french = sum(len(p.src) for p in pairs if not p.tgt)
@@ -184,19 +226,6 @@ def translate_paragraphs(
     )
 
 
-def translate_document(
-    document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
-) -> DocumentResult:
-    """Segment, translate, align and score one document, by sentence or by paragraph as set."""
-    if settings.model.unit == "paragraph":
-        return translate_paragraphs(document, translator, settings, progress)
-    started = time.perf_counter()
-    sentences = segment.segment(document)
-    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
-    seconds = time.perf_counter() - started
-    return assemble(document, sentences, translations, translator.info, settings, seconds)
-
-
 def align_documents(french: Document, english: Document, settings: Settings) -> DocumentResult:
     """Align a French document with its English translation: n:m links, null links flagged, scored."""
     started = time.perf_counter()
@@ -250,32 +279,4 @@ def align_files(
         if any(path.resolve() in inputs for path in output_paths(base, settings.output.formats)):
             raise OutputError(f"an output in {out_dir} would overwrite an input; choose another -o folder")
         write_outputs(result, base, settings.output.formats)
-    return result
-
-
-def translate_text(
-    text: str, *, settings: Settings | None = None, translator: Translator | None = None, name: str = "<text>"
-) -> DocumentResult:
-    """Translate French ``text``; the model named in ``settings`` is loaded unless ``translator`` is given."""
-    settings = settings or load_settings()
-    translator = translator or load_translator(settings.model)
-    document = read.read_bytes(text.encode("utf-8"), name)
-    return translate_document(document, translator, settings)
-
-
-def translate_file(
-    path: str | Path,
-    out_dir: str | Path | None = None,
-    *,
-    settings: Settings | None = None,
-    translator: Translator | None = None,
-) -> DocumentResult:
-    """Translate one file; with ``out_dir``, also write its outputs there as ``<name>.<format>``."""
-    settings = settings or load_settings()
-    path = Path(path)
-    document = read.read_file(path, path.name)
-    translator = translator or load_translator(settings.model)
-    result = translate_document(document, translator, settings)
-    if out_dir is not None:
-        write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
     return result
