@@ -7,18 +7,20 @@ document order, with the highest total:
 - **Shape prior**, Gale & Church's (1993): 1-1 links are usual, each extra sentence in a link makes
   it ten times rarer, and a null link (1-0 or 0-1, a sentence with no counterpart) is rarer still.
 - **Length**, Gale & Church's: the target's character count is proportional to the source's, with
-  a variance that grows with the length; the proportion is measured on the document itself.
+  a variance that grows with the length; the proportion is measured on the document itself (from
+  a prior of 1, so that a one-paragraph text cannot mistake an omission for its usual ratio).
 - **Lexical anchors**: a log-likelihood ratio, aligned versus unrelated, over features that survive
   translation (:func:`anchor_features`: numbers, cognates and names by their first four letters
   without accents, so ``président``/``president`` and ``économie``/``economy`` meet, acronyms,
-  marked punctuation, quotes). Only features found on both sides of the document count, so
-  ``dans`` or ``with`` never weigh in. Each feature of one side reappears in the other with a
+  marked punctuation, quotes). Words count only when found on both sides of the document, so
+  ``dans`` or ``with`` never weigh in; numbers and punctuation always count, since they survive
+  translation into any language. Each feature of one side reappears in the other with a
   probability p, or is found by chance as often as the document says (the share of the other
   side's sentences that hold it): a rare number found on both sides is strong evidence, a missing
   feature costs log(1 - p). p is fitted to each document (moment estimate on its 1-1 links), so
   close translations and loose ones are both judged by their own standard.
   Given a machine translation of the source (``src_translated``), its features replace the
-  source's: both sides are then in one language and every word can match.
+  source's: both sides are then in one language and every word, short ones too, can match.
 
 A null link gets its prior alone, so a sentence with no lexical support and an implausible length
 is left out rather than forced into a neighbour's link.
@@ -53,6 +55,7 @@ P_TRANSLATED = 0.5
 # variance per source character. Gale & Church measured 6.8 on parliamentary text; news and
 # literary prose translated sentence by sentence are closer to 2-3.
 LENGTH_VARIANCE = 3.0
+# The document's length ratio starts from 1 with the weight of this many characters (4-5 sentences).
 RATIO_PRIOR = 500
 # Gale & Church's priors: 1-1 links 0.89, one extra sentence in a link 0.1 times as likely,
 # a null link 0.0099.
@@ -62,7 +65,7 @@ LOG_NULL = math.log(0.0099)
 # Link shapes searched: up to MAX_SIDE sentences on a side, MAX_TOTAL in all.
 MAX_SIDE = 4
 MAX_TOTAL = 5
-MIN_EVIDENCE = 50
+MIN_EVIDENCE = 50  # feature occurrences in 1-1 links needed to estimate p
 # Coarse-to-fine search: documents up to FULL_SEARCH_CELLS cells are searched in full; longer ones
 # are aligned at half resolution first, and searched within BAND sentences of that path.
 FULL_SEARCH_CELLS = 1024
@@ -77,6 +80,8 @@ _TOKEN = re.compile(
     r"|(?P<word>\w+)|(?P<mark>[?!:;%$€£()])|(?P<quote>[«»\"“”])"
 )
 _NOT_DIGIT = re.compile(r"\D")
+# A sentence's (or block's) features and how often each occurs.
+Bag = dict[str, int]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -86,7 +91,7 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def anchor_features(text: str, *, short_words: bool = False) -> dict[str, int]:
+def anchor_features(text: str, *, short_words: bool = False) -> Bag:
     """The features of ``text`` that may survive translation between French and English, counted.
 
     Numbers (separators dropped: ``1 000,5``, ``1,000.5`` and ``1000.5`` all give ``#10005``), the
@@ -95,7 +100,7 @@ def anchor_features(text: str, *, short_words: bool = False) -> dict[str, int]:
     as one feature. ``short_words`` keeps every shorter word too: right when both texts are in the
     same language (a machine translation against the target), where any word can match.
     """
-    bag: dict[str, int] = {}
+    bag: Bag = {}
     for index, match in enumerate(_TOKEN.finditer(text)):
         kind, token = match.lastgroup, match.group()
         if kind == "number":
@@ -124,24 +129,28 @@ def _chars(text: str) -> int:
     return len(text) - text.count(" ")
 
 
+def _merged(bags: Sequence[Bag]) -> Bag:
+    """The features of consecutive sentences taken together."""
+    merged = dict(bags[0])
+    for bag in bags[1:]:
+        for f, n in bag.items():
+            merged[f] = merged.get(f, 0) + n
+    return merged
+
+
 @dataclass(frozen=True)
 class _Side:
     """One side at one resolution: per sentence its feature counts and character length."""
 
-    features: tuple[dict[str, int], ...]
+    features: tuple[Bag, ...]
     lengths: tuple[int, ...]
     unit: int = 1
 
     def coarsen(self) -> _Side:
         """Half the resolution: sentences 2k and 2k+1 merged."""
-        features = []
-        for k in range(0, len(self.lengths), 2):
-            merged = dict(self.features[k])
-            for f, n in self.features[k + 1].items() if k + 1 < len(self.lengths) else ():
-                merged[f] = merged.get(f, 0) + n
-            features.append(merged)
-        lengths = tuple(sum(self.lengths[k : k + 2]) for k in range(0, len(self.lengths), 2))
-        return _Side(tuple(features), lengths, 2 * self.unit)
+        starts = range(0, len(self.lengths), 2)
+        features = tuple(_merged(self.features[k : k + 2]) for k in starts)
+        return _Side(features, tuple(sum(self.lengths[k : k + 2]) for k in starts), 2 * self.unit)
 
 
 def _link_types() -> tuple[tuple[int, int], ...]:
@@ -155,9 +164,6 @@ def _link_types() -> tuple[tuple[int, int], ...]:
 LINK_TYPES = _link_types()
 # At coarse resolution a unit is already several sentences: 2:2 is enough to follow the path.
 COARSE_LINK_TYPES = tuple((a, b) for a, b in LINK_TYPES if a <= 2 and b <= 2)
-
-
-Bag = dict[str, int]
 
 
 class _Scorer:
@@ -238,18 +244,12 @@ def _blocks(bags: Sequence[Bag]) -> list[list[tuple[Bag, int]]]:
     """For each block size 1..MAX_SIDE and each start, the block's merged features and their count."""
     sizes = []
     for size in range(1, MAX_SIDE + 1):
-        blocks = []
-        for start in range(len(bags) - size + 1):
-            merged = dict(bags[start])
-            for bag in bags[start + 1 : start + size]:
-                for f, n in bag.items():
-                    merged[f] = merged.get(f, 0) + n
-            blocks.append((merged, sum(merged.values())))
-        sizes.append(blocks)
+        merged = (_merged(bags[start : start + size]) for start in range(len(bags) - size + 1))
+        sizes.append([(bag, sum(bag.values())) for bag in merged])
     return sizes
 
 
-def _document_frequencies(bags: Sequence[dict[str, int]]) -> dict[str, int]:
+def _document_frequencies(bags: Sequence[Bag]) -> dict[str, int]:
     df: dict[str, int] = {}
     for bag in bags:
         for f in bag:
@@ -284,15 +284,15 @@ def _logsumexp(values: Sequence[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in values))
 
 
+# The search band: for each row i (source sentences consumed), the columns lo..hi it may visit.
 Rows = list[tuple[int, int]]
-
-
-Link5 = tuple[int, int, int, int, float]
+# A link found by the search: source sentences i..i+a-1, target j..j+b-1, confidence.
+Found = tuple[int, int, int, int, float]
 # Per cell, the links that end there: (shape index, score, start row, start column).
 Arrivals = list[tuple[int, float, int, int]]
 
 
-def _search(scorer: _Scorer, rows: Rows, posteriors: bool) -> list[Link5]:
+def _search(scorer: _Scorer, rows: Rows, posteriors: bool) -> list[Found]:
     """The best path through the band ``rows`` (for each i in 0..ns, the j range lo..hi inclusive).
 
     Returns links as (i, a, j, b, confidence): source sentences i..i+a-1 with target sentences
@@ -385,7 +385,7 @@ def _backward(rows: Rows, arrivals: list[list[Arrivals]]) -> list[list[float]]:
     return backward
 
 
-def _band_around(path: Sequence[tuple[int, int, int, int, float]], ns: int, nt: int, width: int) -> Rows:
+def _band_around(path: Sequence[Found], ns: int, nt: int, width: int) -> Rows:
     """Rows of the fine search: within ``width`` of a coarse path mapped back to full resolution."""
     lo = [nt] * (ns + 1)
     hi = [0] * (ns + 1)
@@ -406,13 +406,13 @@ def _band_around(path: Sequence[tuple[int, int, int, int, float]], ns: int, nt: 
     return rows
 
 
-def _estimate_translated(scorer: _Scorer, path: Sequence[tuple[int, int, int, int, float]]) -> float:
+def _estimate_translated(scorer: _Scorer, path: Sequence[Found]) -> float:
     """The probability that a feature reappears in the translation, measured on the path's 1-1 links.
 
     Each feature occurrence of a linked pair is found in the partner with probability
     p + (1 - p) q, q its chance of being found anyway; solving for p over all occurrences gives the
     moment estimate. Kept within 0.2..0.9 so that neither finding nor missing a feature is ever
-    certain; without enough evidence the prior value stays.
+    certain; without enough evidence the starting value stays.
     """
     found = occurrences = by_chance = 0.0
     for i, a, j, b, _ in path:
@@ -430,7 +430,7 @@ def _estimate_translated(scorer: _Scorer, path: Sequence[tuple[int, int, int, in
     return min(0.9, max(0.2, estimate))
 
 
-def _align(src: _Side, tgt: _Side, top: bool = True) -> tuple[list[tuple[int, int, int, int, float]], float]:
+def _align(src: _Side, tgt: _Side, top: bool = True) -> tuple[list[Found], float]:
     """Coarse-to-fine search; returns the path and the translation probability fitted on it.
 
     The probability that a feature reappears in the translation is fitted to the document once:
