@@ -96,6 +96,8 @@ def test_every_flag_is_documented() -> None:
         "uncertain_token",
         "hit_length_limit",
         "split_long_sentence",
+        "unaligned_source",
+        "unaligned_target",
     }
     assert produced == set(FLAG_DESCRIPTIONS)
 

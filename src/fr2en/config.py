@@ -27,6 +27,9 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 TINY_MODEL = "fr2en:tiny"
 ALL_FORMATS = ("txt", "tsv", "jsonl", "tmx", "html")
 DEVICES = ("auto", "cpu", "cuda")
+# What the model translates at a time: one sentence, or a whole paragraph (better pronouns and
+# connectives; its English is then split into sentences and aligned back to the French ones).
+UNITS = ("sentence", "paragraph")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class ModelSettings:
     # max_new_tokens = ratio × source tokens + margin, capped by the window.
     max_new_tokens_ratio: float = 2.0
     max_new_tokens_margin: int = 16
+    unit: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,8 @@ def validate(settings: Settings) -> Settings:
     model, score, output = settings.model, settings.score, settings.output
     if model.device not in DEVICES:
         raise ConfigError(f"model.device must be one of {', '.join(DEVICES)}, got {model.device!r}")
+    if model.unit not in UNITS:
+        raise ConfigError(f"model.unit must be one of {', '.join(UNITS)}, got {model.unit!r}")
     if model.beam < 1:
         raise ConfigError(f"model.beam must be at least 1, got {model.beam}")
     if model.batch_tokens < 16 or model.max_batch_sentences < 1:
@@ -183,7 +189,8 @@ def validate(settings: Settings) -> Settings:
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
         raise ConfigError(
-            f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)} or all"
+            f"unknown output format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(ALL_FORMATS)} or all"
         )
     return replace(settings, output=replace(output, formats=formats))
 

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
-from fr2en.errors import InputError, UsageError
+from fr2en.errors import InputError, OutputError, UsageError
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
 from fr2en.types import (
     AlignedPair,
     Document,
     DocumentResult,
+    Link,
     Paragraph,
     RunSignature,
     Scores,
     Sentence,
     Translation,
 )
-from fr2en.write import atomic_write_text, summary, write_outputs
+from fr2en.write import atomic_write_text, output_paths, summary, write_outputs
 
 # Recorded as the model of outputs scored with the model-free checks only.
 NO_MODEL = ModelInfo(model="none", revision="-", backend="model-free", device="-")
@@ -40,30 +41,76 @@ def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
         backend=info.backend,
         device=info.device,
         segmenter=segment.SEGMENTER,
-        aligner=align.ALIGNER,
+        # Sentence by sentence the pairs are one-to-one by construction; paragraphs need the aligner.
+        aligner=align.ALIGNER if model.unit == "paragraph" else align.ONE_TO_ONE,
         scorer=score.SCORER,
         settings=(
             ("beam", str(model.beam)),
             ("window", str(model.max_input_tokens)),
             ("max_new", f"{model.max_new_tokens_ratio:g}x+{model.max_new_tokens_margin}"),
+            ("unit", model.unit),
             ("threshold", f"{settings.score.threshold:g}"),
         ),
     )
+
+
+def alignment_signature(settings: Settings) -> RunSignature:
+    """How the outputs of ``fr2en align`` are made: no model, the aligner and the scorer."""
+    return RunSignature(
+        fr2en_version=__version__,
+        model="none",
+        revision="-",
+        backend="none",
+        device="cpu",
+        segmenter=segment.SEGMENTER,
+        aligner=align.ALIGNER,
+        scorer=score.SCORER,
+        settings=(("threshold", f"{settings.score.threshold:g}"),),
+    )
+
+
+def _layout(document: Document, per_paragraph: Mapping[int, Sequence[str]]) -> str:
+    """Texts joined by spaces within each paragraph, paragraph breaks as in ``document``."""
+    pieces: list[str] = []
+    for index, paragraph in enumerate(document.paragraphs):
+        if index:
+            gap = document.text[document.paragraphs[index - 1].end : paragraph.start]
+            pieces.append("\n\n" if gap.count("\n") > 1 else "\n")
+        pieces.append(" ".join(text for text in per_paragraph.get(index, ()) if text))
+    return "".join(pieces).strip("\n")
 
 
 def layout_english(document: Document, sentences: Sequence[Sentence], english: Sequence[str]) -> str:
     """The English in the article's paragraphs: sentences joined by spaces, breaks as in the French."""
     per_paragraph: dict[int, list[str]] = {}
     for sentence, text in zip(sentences, english, strict=True):
-        if text:
-            per_paragraph.setdefault(sentence.paragraph, []).append(text)
-    pieces: list[str] = []
-    for index, paragraph in enumerate(document.paragraphs):
-        if index:
-            gap = document.text[document.paragraphs[index - 1].end : paragraph.start]
-            pieces.append("\n\n" if gap.count("\n") > 1 else "\n")
-        pieces.append(" ".join(per_paragraph.get(index, [])))
-    return "".join(pieces).strip("\n")
+        per_paragraph.setdefault(sentence.paragraph, []).append(text)
+    return _layout(document, per_paragraph)
+
+
+def _pairs(
+    links: Sequence[Link],
+    sentences: Sequence[Sentence],
+    targets: Sequence[str],
+    threshold: float,
+    evidence: Callable[[Link], Translation | None],
+) -> tuple[AlignedPair, ...]:
+    """Score every link into an AlignedPair; null links are flagged, English-only ones sit in the
+    paragraph of the French before them."""
+    pairs = []
+    paragraph = 0
+    for link in links:
+        source = " ".join(sentences[i].text for i in link.src)
+        target = " ".join(targets[j] for j in link.tgt)
+        if link.src:
+            paragraph = sentences[link.src[0]].paragraph
+        scores = (
+            score.score_pair(source, target, evidence(link), threshold)
+            if link.src and link.tgt
+            else score.score_null_link(source)
+        )
+        pairs.append(AlignedPair(link.src, link.tgt, source, target, paragraph, scores, link.score))
+    return tuple(pairs)
 
 
 def assemble(
@@ -74,31 +121,22 @@ def assemble(
     settings: Settings,
     seconds: float = 0.0,
 ) -> DocumentResult:
-    """Align and score translated sentences into a DocumentResult."""
+    """Align and score sentence-by-sentence translations into a DocumentResult."""
     english = [t.text for t in translations]
     links = align.align_one_to_one([s.text for s in sentences], english)
-    pairs = []
-    for link in links:
-        source = " ".join(sentences[i].text for i in link.src)
-        target = " ".join(english[i] for i in link.tgt)
-        evidence = translations[link.src[0]] if len(link.src) == 1 else None
-        pairs.append(
-            AlignedPair(
-                src=link.src,
-                tgt=link.tgt,
-                source=source,
-                target=target,
-                paragraph=sentences[link.src[0]].paragraph,
-                scores=score.score_pair(source, target, evidence, settings.score.threshold),
-                alignment=link.score,
-            )
-        )
+    pairs = _pairs(
+        links,
+        sentences,
+        english,
+        settings.score.threshold,
+        lambda link: translations[link.src[0]] if len(link.src) == 1 else None,
+    )
     notes = ("empty input: no sentences to translate",) if not sentences else ()
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
         target_sentences=tuple(english),
-        pairs=tuple(pairs),
+        pairs=pairs,
         english=layout_english(document, sentences, english),
         signature=run_signature(info, settings),
         seconds=seconds,
@@ -123,7 +161,9 @@ def split_sentences(text: str) -> list[str]:
 def translate_document(
     document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
 ) -> DocumentResult:
-    """Segment, translate, align and score one document."""
+    """Segment, translate, align and score one document, by sentence or by paragraph as set."""
+    if settings.model.unit == "paragraph":
+        return translate_paragraphs(document, translator, settings, progress)
     started = time.perf_counter()
     sentences = segment.segment(document)
     translations = translator.translate([s.text for s in sentences], progress) if sentences else []
@@ -320,4 +360,122 @@ def evaluate_files(
     )
     if out_dir is not None:
         _write_all(result, out_dir, src.stem, settings)
+    return result
+
+
+def _null_link_notes(pairs: Sequence[AlignedPair]) -> tuple[str, ...]:
+    """Notes that count the sentences left without a counterpart, when there are any."""
+    french = sum(len(p.src) for p in pairs if not p.tgt)
+    english = sum(len(p.tgt) for p in pairs if not p.src)
+    notes = []
+    if french:
+        notes.append(f"{french} French sentence(s) without English (flagged unaligned_source)")
+    if english:
+        notes.append(f"{english} English sentence(s) without French (flagged unaligned_target)")
+    return tuple(notes)
+
+
+def translate_paragraphs(
+    document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
+) -> DocumentResult:
+    """Translate whole paragraphs, split the English into sentences and align them back, n:m.
+
+    Each paragraph is one model input (the translator splits any that exceed its window), so the
+    model sees the context of every sentence. The English of a paragraph is aligned with that
+    paragraph's French only: a paragraph is a safe boundary.
+    """
+    started = time.perf_counter()
+    sentences = segment.segment(document)
+    by_paragraph: dict[int, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        by_paragraph.setdefault(sentence.paragraph, []).append(index)
+    order = sorted(by_paragraph)
+    inputs = [" ".join(sentences[i].text for i in by_paragraph[k]) for k in order]
+    translations = translator.translate(inputs, progress) if inputs else []
+    english: list[str] = []
+    links: list[Link] = []
+    evidence: dict[int, Translation] = {}
+    for k, translation in zip(order, translations, strict=True):
+        french = by_paragraph[k]
+        # The French rules split English safely enough; the aligner absorbs any odd split (n:m).
+        parts = [s.text for s in segment.segment_paragraph(translation.text, paragraph=k)]
+        offset = len(english)
+        for link in align.align_sentences([sentences[i].text for i in french], parts):
+            source_ids = tuple(french[i] for i in link.src)
+            links.append(Link(source_ids, tuple(offset + j for j in link.tgt), link.score))
+        english.extend(parts)
+        evidence[k] = translation
+    pairs = _pairs(
+        links,
+        sentences,
+        english,
+        settings.score.threshold,
+        lambda link: evidence[sentences[link.src[0]].paragraph],
+    )
+    notes = ("empty input: no sentences to translate",) if not sentences else _null_link_notes(pairs)
+    return DocumentResult(
+        document=document,
+        source_sentences=tuple(sentences),
+        target_sentences=tuple(english),
+        pairs=pairs,
+        english=_layout(document, {k: [t.text] for k, t in zip(order, translations, strict=True)}),
+        signature=run_signature(translator.info, settings),
+        seconds=time.perf_counter() - started,
+        notes=notes,
+    )
+
+
+def align_documents(french: Document, english: Document, settings: Settings) -> DocumentResult:
+    """Align a French document with its English translation: n:m links, null links flagged, scored."""
+    started = time.perf_counter()
+    source = segment.segment(french)
+    target = [s.text for s in segment.segment(english)]
+    links = align.align_sentences([s.text for s in source], target)
+    pairs = _pairs(links, source, target, settings.score.threshold, lambda link: None)
+    notes = _null_link_notes(pairs)
+    if not source or not target:
+        notes = (f"empty input: no {'French' if not source else 'English'} sentences to align", *notes)
+    return DocumentResult(
+        document=french,
+        source_sentences=source,
+        target_sentences=tuple(target),
+        pairs=pairs,
+        english=english.text.strip("\n"),
+        signature=alignment_signature(settings),
+        seconds=time.perf_counter() - started,
+        notes=notes,
+    )
+
+
+def align_texts(
+    french: str, english: str, *, settings: Settings | None = None, name: str = "<text>"
+) -> DocumentResult:
+    """Align French ``french`` with its English translation ``english`` (see :func:`align_documents`)."""
+    settings = settings or load_settings()
+    return align_documents(
+        read.read_bytes(french.encode("utf-8"), name),
+        read.read_bytes(english.encode("utf-8"), name),
+        settings,
+    )
+
+
+def align_files(
+    french: str | Path,
+    english: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+) -> DocumentResult:
+    """Align a French file with its English translation; with ``out_dir``, also write the outputs
+    there as ``<French file name>.<format>``. OutputError when an output would overwrite an input."""
+    settings = settings or load_settings()
+    french, english = Path(french), Path(english)
+    documents = read.read_file(french, french.name), read.read_file(english, english.name)
+    result = align_documents(*documents, settings)
+    if out_dir is not None:
+        base = Path(out_dir) / french.stem
+        inputs = {french.resolve(), english.resolve()}
+        if any(path.resolve() in inputs for path in output_paths(base, settings.output.formats)):
+            raise OutputError(f"an output in {out_dir} would overwrite an input; choose another -o folder")
+        write_outputs(result, base, settings.output.formats)
     return result

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from fr2en._version import __version__
-from fr2en.cli import models, score, translate
+from fr2en.cli import align, models, score, translate
 from fr2en.cli.options import guarded
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("translate", no_args_is_help=True)(guarded(translate.translate_command))
+app.command("align", no_args_is_help=True)(guarded(align.align_command))
 app.command("score", no_args_is_help=True)(guarded(score.score_command))
 app.command("evaluate", no_args_is_help=True)(guarded(score.evaluate_command))
 app.add_typer(models.app, name="models")

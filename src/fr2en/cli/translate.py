@@ -32,11 +32,14 @@ def translate_command(
         None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."
     ),
     quiet: bool = QuietOption,
+    unit: str | None = typer.Option(
+        None, "--unit", help="Translate by sentence, or by paragraph for more context (default: sentence)."
+    ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
         config,
-        model={"name": model, "beam": beam, "device": device},
+        model={"name": model, "beam": beam, "device": device, "unit": unit},
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
     )
