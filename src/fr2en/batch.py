@@ -39,8 +39,8 @@ class InputFile:
 
 
 def _is_output_name(name: str) -> bool:
-    """fr2en's own English output, never an input."""
-    return name.endswith(".en.txt")
+    """fr2en's own text outputs (the English, the Markdown table), never inputs."""
+    return name.endswith((".en.txt", ".fr-en.md"))
 
 
 def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
