@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
 
+import pytest
 from lxml import html as lxml_html
 
+from fr2en.batch import REPORT_PAGE_NAME, run_batch
 from fr2en.write import report, report_html
 
 from .samples import sample_batch
@@ -80,3 +84,26 @@ def test_report_json_carries_the_same_documents_and_totals() -> None:
     assert {"outputs", "sentences", "mean_score", "flagged", "seconds", "error", "notes"} <= saved[
         "documents"
     ][0].keys()
+
+
+@pytest.mark.model
+def test_a_real_batchs_report_links_every_document_to_its_page(
+    tmp_path: Path, tiny_settings, tiny_translator
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a b.txt").write_text("Une phrase.\n", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "c.md").write_text("Encore une.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch = run_batch([tmp_path / "in"], out, tiny_settings, translator=tiny_translator, show_progress=False)
+    page = lxml_html.document_fromstring((out / REPORT_PAGE_NAME).read_text(encoding="utf-8"))
+    links = [(a.text_content(), a.get("href")) for a in page.cssselect("tbody a.page")]
+    assert [label for label, _ in links] == [d.input for d in batch.documents]
+    for label, href in links:
+        target = out / unquote(href)
+        assert target.is_file()
+        assert (
+            lxml_html.document_fromstring(target.read_text(encoding="utf-8"))
+            .cssselect("h1")[0]
+            .text_content()
+            == label
+        )

@@ -44,10 +44,12 @@ td.score .badge { margin-right: .2rem; }
 tr.para-start td { border-top: 2px solid var(--muted); }
 tr.merged td.fr, tr.merged td.en { box-shadow: inset 3px 0 0 var(--accent); }
 tr.flagged td.n { box-shadow: inset 3px 0 0 var(--flag); }
-td.fr:hover, td.en:hover, td.fr:hover + td.en, tr:has(td.en:hover) td.fr { background: var(--hover); }
+tr.pair:not(.active) td.fr:hover, tr.pair:not(.active) td.en:hover, tr.pair:not(.active) td.fr:hover + td.en,
+tr.pair:not(.active):has(td.en:hover) td.fr { background: var(--hover); }
 tr.active td.fr, tr.active td.en { background: var(--hl); }
 tr.from-fr td.en, tr.from-en td.fr { outline: 2px solid var(--accent); outline-offset: -2px; }
 tr.pair:focus { outline: none; }
+tr.pair { scroll-margin-top: 5rem; }
 body.flagged-only tr.pair:not(.flagged) { display: none; }
 .summary { margin: 1rem 0 0; }
 @media (max-width: 40rem) {

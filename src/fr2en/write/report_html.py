@@ -22,6 +22,7 @@ _STYLE = (
 .warning { color: var(--flag); font-weight: 600; }
 .table-wrap { overflow-x: auto; }
 table.documents { min-width: 44rem; }
+th { white-space: nowrap; }
 th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
 th button::after { content: " ↕"; color: var(--muted); font-size: 11px; }
 th[aria-sort="ascending"] button::after { content: " ↑"; color: var(--fg); }
