@@ -194,6 +194,15 @@ def test_print_layout_hides_the_controls(page: Page) -> None:
     page.screenshot(path=ARTIFACTS / "page-print.png", full_page=True)
 
 
+def test_without_javascript_the_rows_show_and_the_dead_controls_do_not(
+    browser: Any, aligned_page: Path
+) -> None:
+    page = _open(browser, aligned_page, java_script_enabled=False)
+    assert len(_visible_rows(page)) == 5
+    assert not page.is_visible(".toolbar")
+    page.close()
+
+
 def test_dark_colour_scheme(browser: Any, aligned_page: Path) -> None:
     page = _open(browser, aligned_page, color_scheme="dark")
     assert _style(page, "body", "backgroundColor") == "rgb(23, 24, 26)"

@@ -24,6 +24,7 @@ _STYLE = (
     + """
 .toolbar { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; align-items: center;
   gap: .4rem .9rem; padding: .45rem 0; background: var(--bg); border-bottom: 1px solid var(--line); }
+.toolbar[hidden] { display: none; }
 .toolbar label { display: inline-flex; align-items: center; gap: .35rem; cursor: pointer; }
 .toolbar button { font: inherit; padding: .15rem .65rem; border: 1px solid var(--line); border-radius: .4rem;
   background: var(--head); color: var(--fg); cursor: pointer; }
