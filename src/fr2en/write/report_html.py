@@ -108,13 +108,13 @@ def _format_of(output: str) -> str:
     return next((name for name, fmt in FORMATS.items() if output.endswith(fmt.suffix)), PurePath(output).name)
 
 
-def page_of(document: DocumentReport) -> str | None:
-    """The document's ``.html`` page, relative to the output folder, or None when none was written."""
+def _page_of(document: DocumentReport) -> str | None:
+    """The document's ``.html`` page, relative to the output folder; None when it has none."""
     return next((o for o in document.outputs if o.endswith(FORMATS["html"].suffix)), None)
 
 
 def _document_row(document: DocumentReport) -> str:
-    page_path = page_of(document)
+    page_path = _page_of(document)
     name = escape(document.input)
     title = f'<a class="page" href="{_href(page_path)}">{name}</a>' if page_path else name
     others = " ".join(
@@ -123,9 +123,8 @@ def _document_row(document: DocumentReport) -> str:
     files = f'<br><span class="files">{others}</span>' if others else ""
     done = document.status == "done"
     score = (
-        (
-            f'<td class="num" data-value="{document.mean_score:.4f}">{page.score_pill(document.mean_score)}</td>'
-        )
+        f'<td class="num" data-label="mean score" data-value="{document.mean_score:.4f}">'
+        f"{page.score_pill(document.mean_score)}</td>"
         if done and document.mean_score is not None
         else '<td class="num" data-value="">—</td>'
     )
