@@ -47,3 +47,12 @@ def tiny_translator(tiny_settings: Settings):  # type: ignore[no-untyped-def]
     from fr2en.translate import load_translator
 
     return load_translator(tiny_settings.model)
+
+
+@pytest.fixture(scope="session")
+def seed_result(tiny_settings: Settings, tiny_translator):  # type: ignore[no-untyped-def]
+    """The seed article translated once in tiny mode, for the tests that check its outputs."""
+    from fr2en.pipeline import translate_document
+    from fr2en.read import read_file
+
+    return translate_document(read_file(SEED, SEED.name), tiny_translator, tiny_settings)

@@ -15,6 +15,7 @@ from fr2en.config import ModelSettings, Settings, load_settings
 from fr2en.errors import ConfigError, InputError, OutputError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.types import Translation
+from fr2en.write import output_paths
 
 FRENCH = """Le président a annoncé un plan de 12 milliards d'euros. Ce plan doit relancer l'économie.
 
@@ -93,13 +94,8 @@ def test_align_files_writes_every_format(tmp_path: Path) -> None:
     en.write_text(ENGLISH, encoding="utf-8")
     out = tmp_path / "out"
     result = align_files(fr, en, out, settings=Settings())
-    assert sorted(p.name for p in out.iterdir()) == [
-        "article.fr.en.txt",
-        "article.fr.html",
-        "article.fr.jsonl",
-        "article.fr.tmx",
-        "article.fr.tsv",
-    ]
+    expected = output_paths(out / "article.fr", Settings().output.formats)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected)
     rows = [json.loads(line) for line in (out / "article.fr.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["tgt_ids"] for r in rows if "unaligned_source" in r["flags"]] == [[]]
     assert len(rows) == len(result.pairs)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from fr2en.cli import main
+from fr2en.config import ALL_FORMATS
+from fr2en.write import FORMATS
 
 from .conftest import REPO, SEED, TINY_CONFIG
 
@@ -55,7 +57,7 @@ def test_tiny_mode_translates_the_seed_article(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     stem = SEED.stem
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{stem}.en.txt", f"{stem}.tsv", f"{stem}.jsonl", f"{stem}.tmx", f"{stem}.html", "report.json"]
+        [f"{stem}{FORMATS[f].suffix}" for f in ALL_FORMATS] + ["report.json", "report.html"]
     )
     with (out / f"{stem}.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -152,5 +154,6 @@ def test_models_tiny_writes_a_loadable_model_folder(
     assert sorted(p.name for p in out.iterdir()) == [
         f"{SEED.stem}.en.txt",
         f"{SEED.stem}.jsonl",
+        "report.html",
         "report.json",
     ]

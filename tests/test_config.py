@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from fr2en.config import Settings, load_settings, settings_as_dict
+from fr2en.config import ALL_FORMATS, Settings, load_settings, settings_as_dict
 from fr2en.errors import ConfigError, UsageError
 
 from .conftest import REPO
@@ -43,6 +43,10 @@ def test_formats_take_a_comma_list_and_all() -> None:
         load_settings(overrides={"output": {"formats": "all"}}, environ={}).output.formats
         == Settings().output.formats
     )
+    assert (
+        load_settings(overrides={"output": {"formats": "md,all"}}, environ={}).output.formats == ALL_FORMATS
+    )
+    assert Settings().output.formats == ALL_FORMATS  # the default is every format
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from fr2en import translate_file, translate_text
+from fr2en.config import ALL_FORMATS
 from fr2en.pipeline import layout_english
 from fr2en.read import read_bytes
 from fr2en.segment import segment
+from fr2en.write import FORMATS
 
 from .conftest import SEED
 
@@ -38,7 +40,7 @@ def test_translate_file_writes_outputs(tmp_path: Path, tiny_settings, tiny_trans
     source.write_text("Titre\n\nUne phrase. Une autre phrase.\n", encoding="utf-8")
     result = translate_file(source, tmp_path / "out", settings=tiny_settings, translator=tiny_translator)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["article.en.txt", "article.html", "article.jsonl", "article.tmx", "article.tsv"]
+    assert names == sorted(f"article{FORMATS[f].suffix}" for f in ALL_FORMATS)
     assert len(result.pairs) == 3
 
 

@@ -11,6 +11,7 @@ from fr2en.config import load_settings
 from fr2en.errors import InputError
 from fr2en.pipeline import score_files, score_texts
 from fr2en.read import read_lines
+from fr2en.write import output_paths
 
 FR = [
     "Le gouvernement a présenté mercredi un nouveau projet de loi sur l'énergie.",
@@ -72,7 +73,8 @@ def test_score_files_writes_outputs_and_summary(tmp_path: Path) -> None:
     )
     assert len(result.pairs) == 3
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == ["a.en.txt", "a.html", "a.jsonl", "a.summary.json", "a.tmx", "a.tsv"]
+    outputs = [p.name for p in output_paths(tmp_path / "out" / "a", SETTINGS.output.formats)]
+    assert written == sorted([*outputs, "a.summary.json"])
     summary = json.loads((tmp_path / "out" / "a.summary.json").read_text(encoding="utf-8"))
     assert summary["pairs"] == 3 and summary["flagged"] == 0
     assert [m["name"] for m in summary["metrics"]] == ["BLEU", "chrF", "TER"]

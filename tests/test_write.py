@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fr2en.config import ALL_FORMATS
 from fr2en.errors import OutputError
 from fr2en.pipeline import layout_english
 from fr2en.read import read_bytes
@@ -17,6 +18,7 @@ from fr2en.types import AlignedPair, DocumentChunk, DocumentResult, RunSignature
 from fr2en.write import FORMATS, DocumentWriter, atomic_write_text, output_paths, render, write_outputs
 
 from .conftest import SHARED
+from .samples import aligned_result, empty_result
 
 GOLDEN = Path(__file__).parent / "golden"
 SOURCE = (
@@ -67,6 +69,21 @@ def test_writer_matches_its_golden_file(fmt: str) -> None:
     assert text == golden.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_n_to_m_and_null_links_match_their_golden_file(fmt: str) -> None:
+    text = render(fmt, aligned_result())
+    golden = GOLDEN / f"aligned{FORMATS[fmt].suffix}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_configurable_format_has_a_writer() -> None:
+    assert sorted(FORMATS) == sorted(ALL_FORMATS)
+    suffixes = [f.suffix for f in FORMATS.values()]
+    assert len(set(suffixes)) == len(suffixes)
+
+
 def test_markup_in_the_article_is_escaped_in_html_and_tmx() -> None:
     result = sample_result()
     for fmt in ("html", "tmx"):
@@ -114,6 +131,13 @@ def test_empty_document_renders_empty_outputs() -> None:
     assert render("tsv", empty).splitlines() == [
         "\t".join(("pair", "paragraph", "fr", "en", "score", "flags", "alignment"))
     ]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_writer_renders_an_empty_document(fmt: str) -> None:
+    text = render(fmt, empty_result())
+    assert "<tr class" not in text and "<tu " not in text and "<unit" not in text
+    assert "Première" not in text
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -177,3 +201,13 @@ def test_atomic_write_failure_midway_keeps_the_old_file(
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_the_readmes_output_samples_are_what_the_writers_write() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Outputs\n") : readme.index("\n## ", readme.index("## Outputs\n") + 1)]
+    samples = [line[4:] for line in section.splitlines() if line.startswith("    ")]
+    goldens = "".join(path.read_text(encoding="utf-8") for path in GOLDEN.iterdir())
+    # The run signature line comes from a real tiny-mode run, not from a golden file.
+    missing = [s for s in samples if s.strip() not in goldens and not s.startswith("fr2en:")]
+    assert samples and missing == []

@@ -23,10 +23,11 @@ from fr2en.pipeline import assemble, run_signature, translate_document
 from fr2en.progress import ProgressDisplay
 from fr2en.translate import ModelInfo, Translator, load_translator
 from fr2en.types import BatchReport, DocumentReport, RunSignature
-from fr2en.write import atomic_write_text, output_paths, report, write_outputs
+from fr2en.write import atomic_write_text, output_paths, report, report_html, write_outputs
 
 INPUT_SUFFIXES = (".txt", ".md")
 REPORT_NAME = "report.json"
+REPORT_PAGE_NAME = "report.html"
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class InputFile:
 
 
 def _is_output_name(name: str) -> bool:
-    """fr2en's own English output, never an input."""
-    return name.endswith(".en.txt")
+    """fr2en's own text outputs (the English, the Markdown table), never inputs."""
+    return name.endswith((".en.txt", ".fr-en.md"))
 
 
 def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
@@ -149,7 +150,7 @@ def run_batch(
     translator: Translator | None = None,
     show_progress: bool | None = None,
 ) -> BatchReport:
-    """Translate every input into ``out_dir`` and write ``report.json`` there.
+    """Translate every input into ``out_dir`` and write ``report.json`` and ``report.html`` there.
 
     A document that cannot be read or written is reported as failed and the run goes on; a model
     that cannot be loaded stops the run (nothing else could succeed) after writing the report.
@@ -189,6 +190,7 @@ def run_batch(
         interrupted=interrupted,
     )
     atomic_write_text(out / REPORT_NAME, report.render(batch))
+    atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
     if fatal is not None:
         raise fatal
     if interrupted:

@@ -25,7 +25,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 TINY_MODEL = "fr2en:tiny"
-ALL_FORMATS = ("txt", "tsv", "jsonl", "tmx", "html")
+ALL_FORMATS = ("txt", "tsv", "jsonl", "tmx", "html", "md", "xlf")
 DEVICES = ("auto", "cpu", "cuda")
 # What the model translates at a time: one sentence, or a whole paragraph (better pronouns and
 # connectives; its English is then split into sentences and aligned back to the French ones).
@@ -184,7 +184,7 @@ def validate(settings: Settings) -> Settings:
     if not 0.0 <= score.threshold <= 1.0:
         raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
     formats = tuple(dict.fromkeys(output.formats))
-    if formats == ("all",):
+    if "all" in formats:
         formats = ALL_FORMATS
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from fr2en.config import Settings, load_settings
+from fr2en.config import ALL_FORMATS, Settings, load_settings
 
 ConfigOption = typer.Option(
     None, "--config", "-c", help="TOML settings file (see configs/default.toml).", dir_okay=False
@@ -23,7 +23,7 @@ FormatOption = typer.Option(
     None,
     "--format",
     "-f",
-    help="Comma-separated output formats: txt,tsv,jsonl,tmx,html or all (default: all).",
+    help=f"Comma-separated output formats: {','.join(ALL_FORMATS)} or all (default: all).",
 )
 ModelOption = typer.Option(None, "--model", "-m", help="Hugging Face model id or local model folder.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bars.")

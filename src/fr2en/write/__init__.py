@@ -20,7 +20,7 @@ from typing import IO
 
 from fr2en.errors import OutputError
 from fr2en.types import DocumentChunk, DocumentHeader, DocumentResult, DocumentSummary
-from fr2en.write import html, jsonl, tmx, tsv, txt
+from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ FORMATS: dict[str, Format] = {
     "jsonl": _format(jsonl, ".jsonl"),
     "tmx": _format(tmx, ".tmx"),
     "html": _format(html, ".html"),
+    # Not plain ".md": an input folder's Markdown articles are .md files, and outputs must never pass for inputs.
+    "md": _format(md, ".fr-en.md"),
+    "xlf": _format(xliff, ".xlf"),
 }
 
 

@@ -1,0 +1,109 @@
+"""The batch report, for machines (report.json) and for people (report.html): the same data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from lxml import html as lxml_html
+
+from fr2en.batch import REPORT_PAGE_NAME, run_batch
+from fr2en.write import report, report_html
+
+from .samples import sample_batch
+
+
+def _page() -> lxml_html.HtmlElement:
+    return lxml_html.document_fromstring(report_html.render(sample_batch()))
+
+
+def test_one_row_per_document_in_order() -> None:
+    rows = _page().cssselect("tbody tr")
+    assert [r.cssselect("td.document")[0].get("data-value") for r in rows] == [
+        d.input for d in sample_batch().documents
+    ]
+    assert [r.get("class") for r in rows] == ["done", "done", "failed", "done", "skipped"]
+
+
+def test_each_document_links_its_page_relative_to_the_report() -> None:
+    rows = _page().cssselect("tbody tr")
+    pages = [[a.get("href") for a in r.cssselect("a.page")] for r in rows]
+    assert pages == [["a.html"], ["sub/b%20%3Cx%3E%26.html"], [], ["empty.html"], ["old.html"]]
+    assert [a.text_content() for a in rows[0].cssselect(".files a")] == ["txt", "tmx"]
+
+
+def test_no_page_link_when_html_was_not_written() -> None:
+    batch = sample_batch()
+    without = tuple(
+        replace(d, outputs=tuple(o for o in d.outputs if not o.endswith(".html"))) for d in batch.documents
+    )
+    page = lxml_html.document_fromstring(report_html.render(replace(batch, documents=without)))
+    assert not page.cssselect("a.page")
+    assert page.cssselect("tbody tr")[0].cssselect("td.document")[0].text_content().startswith("in/a.txt")
+
+
+def test_numbers_failures_and_totals() -> None:
+    page = _page()
+    first = [td.text_content() for td in page.cssselect("tbody tr")[0].cssselect("td")]
+    assert first[1:6] == ["done", "3", "0.80", "1", "1.25"]
+    failed = page.cssselect("tbody tr.failed td.why")[0].text_content()
+    assert failed == "in/broken.txt: not a text file (PNG image)"
+    totals = report.totals(sample_batch())
+    foot = [td.text_content() for td in page.cssselect("tfoot td")]
+    assert foot[0] == "Total (5 documents)"
+    assert foot[2:6] == [
+        str(totals["sentences"]),
+        f"{totals['mean_score']:.2f}",
+        str(totals["flagged"]),
+        "6.50",
+    ]
+    assert "5 documents: 3 done, 1 failed, 1 skipped" in page.cssselect("p.meta")[0].text_content()
+
+
+def test_sortable_columns_and_the_run_signature() -> None:
+    page = _page()
+    assert len(page.cssselect("thead th button")) == 7
+    assert page.cssselect("footer code")[0].text_content() == sample_batch().signature.as_text()  # type: ignore[union-attr]
+    policy = page.cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
+    assert "default-src 'none'" in policy and "script-src 'sha256-" in policy
+
+
+def test_names_are_escaped() -> None:
+    text = report_html.render(sample_batch())
+    assert "b <x>&" not in text and "b &lt;x&gt;&amp;.md" in text
+
+
+def test_report_json_carries_the_same_documents_and_totals() -> None:
+    saved = json.loads(report.render(sample_batch()))
+    assert [d["input"] for d in saved["documents"]] == [d.input for d in sample_batch().documents]
+    assert saved["totals"] == report.totals(sample_batch())
+    assert saved["totals"]["documents"] == 5 and saved["totals"]["failed"] == 1
+    assert {"outputs", "sentences", "mean_score", "flagged", "seconds", "error", "notes"} <= saved[
+        "documents"
+    ][0].keys()
+
+
+@pytest.mark.model
+def test_a_real_batchs_report_links_every_document_to_its_page(
+    tmp_path: Path, tiny_settings, tiny_translator
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a b.txt").write_text("Une phrase.\n", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "c.md").write_text("Encore une.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch = run_batch([tmp_path / "in"], out, tiny_settings, translator=tiny_translator, show_progress=False)
+    page = lxml_html.document_fromstring((out / REPORT_PAGE_NAME).read_text(encoding="utf-8"))
+    links = [(a.text_content(), a.get("href")) for a in page.cssselect("tbody a.page")]
+    assert [label for label, _ in links] == [d.input for d in batch.documents]
+    for label, href in links:
+        target = out / unquote(href)
+        assert target.is_file()
+        assert (
+            lxml_html.document_fromstring(target.read_text(encoding="utf-8"))
+            .cssselect("h1")[0]
+            .text_content()
+            == label
+        )
