@@ -55,7 +55,15 @@ def test_tiny_mode_translates_the_seed_article(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     stem = SEED.stem
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{stem}.en.txt", f"{stem}.tsv", f"{stem}.jsonl", f"{stem}.tmx", f"{stem}.html", "report.json"]
+        [
+            f"{stem}.en.txt",
+            f"{stem}.tsv",
+            f"{stem}.jsonl",
+            f"{stem}.tmx",
+            f"{stem}.html",
+            "manifest.jsonl",
+            "report.json",
+        ]
     )
     with (out / f"{stem}.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -152,5 +160,6 @@ def test_models_tiny_writes_a_loadable_model_folder(
     assert sorted(p.name for p in out.iterdir()) == [
         f"{SEED.stem}.en.txt",
         f"{SEED.stem}.jsonl",
+        "manifest.jsonl",
         "report.json",
     ]

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
-from fr2en.types import AlignedPair, Document, DocumentResult, RunSignature, Sentence, Translation
-from fr2en.write import write_outputs
+from fr2en.types import (
+    AlignedPair,
+    Document,
+    DocumentChunk,
+    DocumentHeader,
+    DocumentPart,
+    DocumentResult,
+    DocumentSummary,
+    FileScan,
+    RunSignature,
+    Sentence,
+    Translation,
+)
+from fr2en.write import DocumentWriter, write_outputs
+
+EMPTY_NOTE = "empty input: no sentences to translate"
 
 
 def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
@@ -77,7 +92,7 @@ def assemble(
                 alignment=link.score,
             )
         )
-    notes = ("empty input: no sentences to translate",) if not sentences else ()
+    notes = (EMPTY_NOTE,) if not sentences else ()
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -128,3 +143,80 @@ def translate_file(
     if out_dir is not None:
         write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
     return result
+
+
+def _translate_part(
+    part: DocumentPart,
+    translator: Translator,
+    settings: Settings,
+    before: DocumentSummary,
+    targets_before: int,
+    progress: Progress | None,
+) -> tuple[DocumentChunk, int, int]:
+    """One part through segment → translate → align → score: its chunk, sentence and target counts.
+
+    Sentence, target and paragraph indices are shifted from the part's own to the document's.
+    """
+    sentences = segment.segment(part.document)
+    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
+    result = assemble(part.document, sentences, translations, translator.info, settings)
+    pairs = tuple(
+        replace(
+            pair,
+            src=tuple(i + before.sentences for i in pair.src),
+            tgt=tuple(i + targets_before for i in pair.tgt),
+            paragraph=pair.paragraph + part.first_paragraph,
+        )
+        for pair in result.pairs
+    )
+    chunk = DocumentChunk(pairs, part.lead + result.english, before.pairs + 1)
+    return chunk, len(sentences), len(result.target_sentences)
+
+
+def translate_scanned(
+    path: Path,
+    scan: FileScan,
+    base: Path,
+    translator: Translator,
+    settings: Settings,
+    progress: Progress | None = None,
+    part_chars: int = read.PART_CHARS,
+) -> tuple[DocumentSummary, list[Path]]:
+    """Translate a scanned file into its outputs beside ``base``, a part of whole paragraphs at a time.
+
+    Memory does not grow with the file: each part goes read → segment → translate → align → score
+    → write before the next is read. The outputs appear (atomically) only once the last part is
+    written and the file is found unchanged; any failure leaves the previous outputs as they were.
+    Returns the document's summary and the paths written.
+    """
+    header = DocumentHeader(scan.name, run_signature(translator.info, settings))
+    done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
+    targets = 0
+    total = 0.0
+    continued = False
+    with DocumentWriter(base, settings.output.formats, header) as writer:
+        for part in read.read_parts(path, scan, part_chars):
+            chunk, sentences, part_targets = _translate_part(
+                part, translator, settings, done, targets, progress
+            )
+            writer.add(chunk)
+            for pair in chunk.pairs:
+                total += pair.scores.score
+            targets += part_targets
+            continued = continued or part.lead == " "
+            done = DocumentSummary(
+                pairs=done.pairs + len(chunk.pairs),
+                sentences=done.sentences + sentences,
+                mean_score=None,
+                flagged=done.flagged + sum(1 for p in chunk.pairs if p.scores.flags),
+            )
+        notes = list(scan.notes)
+        if continued:
+            notes.append(
+                f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces "
+                "of about that size"
+            )
+        if not done.sentences:
+            notes.append(EMPTY_NOTE)
+        summary = replace(done, mean_score=total / done.pairs if done.pairs else None, notes=tuple(notes))
+        return summary, writer.commit(summary)
