@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from fr2en.config import Settings, load_settings
+from fr2en.translate import ModelInfo, Progress
+from fr2en.types import Translation
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -47,3 +49,29 @@ def tiny_translator(tiny_settings: Settings):  # type: ignore[no-untyped-def]
     from fr2en.translate import load_translator
 
     return load_translator(tiny_settings.model)
+
+
+class FakeTranslator:
+    """A fast stand-in for a model (no torch): records what it is asked, can run a hook on each call.
+
+    Its English is the French upper-cased; its evidence uses floats with every bit significant, so a
+    record that does not come back exactly would show.
+    """
+
+    def __init__(
+        self, info: ModelInfo | None = None, hook: Callable[[Sequence[str]], None] | None = None
+    ) -> None:
+        self.info = info or ModelInfo("fake", "r1", "fake", "cpu")
+        self.hook = hook
+        self.asked: list[str] = []
+
+    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        self.asked.extend(sentences)
+        if self.hook is not None:
+            self.hook(sentences)
+        if progress is not None:
+            progress(len(sentences), len(sentences))
+        return [
+            Translation(s, s.upper(), -1 / 3 - len(s) / 100, -2 / 7, len(s), 1 + len(s) % 3, len(s) % 2 == 1)
+            for s in sentences
+        ]

@@ -18,32 +18,13 @@ from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.cache import CachedTranslator, TranslationCache, cache_key
 from fr2en.types import Translation
 
-from .conftest import REPO
-
-
-class CountingTranslator:
-    """A fast stand-in that records every sentence it is asked to translate."""
-
-    def __init__(self, info: ModelInfo | None = None) -> None:
-        self.info = info or ModelInfo("fake", "r1", "fake", "cpu")
-        self.asked: list[str] = []
-
-    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
-        self.asked.extend(sentences)
-        if progress is not None:
-            progress(len(sentences), len(sentences))
-        return [
-            # Floats with every bit significant, an odd part count, a flag: all must come back exactly.
-            Translation(s, s.upper(), -1 / 3 - len(s), -2 / 7, len(s), 1 + len(s) % 3, len(s) % 2 == 1)
-            for s in sentences
-        ]
-
+from .conftest import REPO, FakeTranslator
 
 SETTINGS = ModelSettings(name="fake")
 
 
 def test_a_sentence_is_translated_once_across_calls_and_reopenings(tmp_path: Path) -> None:
-    inner = CountingTranslator()
+    inner = FakeTranslator()
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
         first = CachedTranslator(inner, cache, SETTINGS).translate(["Un.", "Deux.", "Un."])
     assert inner.asked == ["Un.", "Deux."]
@@ -56,21 +37,21 @@ def test_a_sentence_is_translated_once_across_calls_and_reopenings(tmp_path: Pat
 
 
 def test_the_whole_record_comes_back_identical(tmp_path: Path) -> None:
-    inner = CountingTranslator()
+    inner = FakeTranslator()
     sentences = ["Une phrase assez longue.", "Court", "é ’ « » œ €", "\udcff lone surrogate", ""]
     fresh = inner.translate(sentences)
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
         CachedTranslator(inner, cache, SETTINGS).translate(sentences)
-        stored = CachedTranslator(CountingTranslator(), cache, SETTINGS).translate(sentences)
+        stored = CachedTranslator(FakeTranslator(), cache, SETTINGS).translate(sentences)
     assert stored == fresh
 
 
 def test_all_hits_never_ask_the_translator_but_report_progress(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
-        CachedTranslator(CountingTranslator(), cache, SETTINGS).translate(["Un.", "Deux."])
+        CachedTranslator(FakeTranslator(), cache, SETTINGS).translate(["Un.", "Deux."])
 
-        class Refuses(CountingTranslator):
+        class Refuses(FakeTranslator):
             def translate(
                 self, sentences: Sequence[str], progress: Progress | None = None
             ) -> list[Translation]:
@@ -108,8 +89,8 @@ def test_the_key_holds_what_changes_the_output(
         cache_key(info, settings) == cache_key(ModelInfo("fake", "r1", "fake", "cpu"), SETTINGS)
     ) is shared
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
-        CachedTranslator(CountingTranslator(), cache, SETTINGS).translate(["Un."])
-        other = CountingTranslator(info)
+        CachedTranslator(FakeTranslator(), cache, SETTINGS).translate(["Un."])
+        other = FakeTranslator(info)
         CachedTranslator(other, cache, settings).translate(["Un."])
     assert (other.asked == []) is shared
 
@@ -119,7 +100,7 @@ def test_a_damaged_cache_file_is_switched_off_not_fatal(
 ) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    inner = CountingTranslator()
+    inner = FakeTranslator()
     with caplog.at_level(logging.WARNING), TranslationCache(path) as cache:
         result = CachedTranslator(inner, cache, SETTINGS).translate(["Un.", "Un."])
         assert not cache.enabled
@@ -145,7 +126,7 @@ def test_a_cache_that_cannot_be_written_is_switched_off(
 
         cache.connection = Full()  # type: ignore[assignment]
         with caplog.at_level(logging.WARNING):
-            result = CachedTranslator(CountingTranslator(), cache, SETTINGS).translate(["Un."])
+            result = CachedTranslator(FakeTranslator(), cache, SETTINGS).translate(["Un."])
     assert result[0].text == "UN." and "disk is full" in caplog.text
 
 
@@ -155,11 +136,11 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     from fr2en.config import ModelSettings
     from fr2en.translate.cache import CachedTranslator, TranslationCache
-    from tests.test_cache import CountingTranslator
+    from tests.conftest import FakeTranslator
 
     path, worker = Path(sys.argv[1]), int(sys.argv[2])
     with TranslationCache(path, timeout=10) as cache:
-        translator = CachedTranslator(CountingTranslator(), cache, ModelSettings(name="fake"))
+        translator = CachedTranslator(FakeTranslator(), cache, ModelSettings(name="fake"))
         for round in range(60):
             # Overlapping sentences: both processes insert some of the same ones at the same time.
             batch = [f"phrase {round}-{i}" for i in range(10)] + [f"worker {worker} {round}"]
@@ -198,6 +179,6 @@ def test_tiny_model_records_come_back_identical(tmp_path: Path, tiny_translator,
     fresh = tiny_translator.translate(sentences)
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
         CachedTranslator(tiny_translator, cache, tiny_settings.model).translate(sentences)
-        stored = CachedTranslator(CountingTranslator(tiny_translator.info), cache, tiny_settings.model)
+        stored = CachedTranslator(FakeTranslator(tiny_translator.info), cache, tiny_settings.model)
         assert stored.translate(sentences) == fresh
         assert stored.misses == 0

@@ -251,7 +251,12 @@ def run_batch(
         given = ", ".join(str(i) for i in inputs)
         raise InputError(f"no .txt or .md files found in {given}; give a file or a folder that holds some")
     started_at, started = _now(), time.perf_counter()
-    planned = translator.info if translator is not None else plan_model(settings.model)
+    # The device as asked (auto included) in both cases, so that a run given a translator and one
+    # that loads the same model itself agree on what is done.
+    if translator is not None:
+        planned = replace(translator.info, device=settings.model.device)
+    else:
+        planned = plan_model(settings.model)
     engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
     reports: list[DocumentReport] = []
     fatal: Fr2EnError | None = None

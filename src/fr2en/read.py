@@ -319,6 +319,20 @@ class _Source:
     def readline(self, limit: int) -> bytes:
         return self._call(self.handle.readline, limit)
 
+    def unchanged_since(self, scan: FileScan) -> bool:
+        """Whether the open file still holds the bytes ``scan`` saw (re-read only if its stat moved)."""
+        try:
+            now = os.fstat(self.handle.fileno())
+            if (now.st_size, now.st_mtime_ns) == (scan.size, scan.mtime_ns):
+                return True
+            self.handle.seek(0)
+            digest = hashlib.sha256()
+            while block := self.handle.read(BLOCK_BYTES):
+                digest.update(block)
+        except OSError as exc:
+            raise _os_error(self.label, exc) from None
+        return digest.hexdigest() == scan.sha256
+
     def head(self) -> bytes:
         """The first block, left unread."""
         try:
@@ -441,6 +455,10 @@ def _scan(source: _Source, codec: str | None, skip: int) -> FileScan:
         notes.append(f"mixed encodings ({encoding}): each line was decoded as what it is")
     if removed[0]:
         notes.append(f"{removed[0]} control character(s) removed")
+    try:
+        mtime_ns = os.fstat(source.handle.fileno()).st_mtime_ns
+    except OSError as exc:  # pragma: no cover - fstat of an open file
+        raise _os_error(source.label, exc) from None
     return FileScan(
         name=source.label,
         size=source.size,
@@ -448,6 +466,7 @@ def _scan(source: _Source, codec: str | None, skip: int) -> FileScan:
         encoding=encoding,
         hard_wrapped=stats.hard_wrapped,
         notes=tuple(notes),
+        mtime_ns=mtime_ns,
     )
 
 
@@ -562,7 +581,7 @@ def read_parts(
     The parts' paragraphs are those :func:`read_bytes` finds in the whole file, except in a
     paragraph longer than ``continue_after`` characters, which goes on in the next part (its
     ``lead`` is then a space). Raises InputError, after the last part, if the file is no longer the
-    one scanned: it changed while it was being read.
+    one scanned: it changed while it was being read or translated.
     """
     changed = InputError(f"{scan.name}: changed while it was being translated; rerun to translate it")
     with _Source(path, scan.name) as source:
@@ -581,5 +600,9 @@ def read_parts(
         last = builder.finish()
         if last is not None:
             yield last
+        # What was read must be what was scanned, and the file must still be that (it may have been
+        # appended to, or rewritten, after it was read and while its last part was translated).
         if (source.size, source.digest.hexdigest()) != (scan.size, scan.sha256):
+            raise changed
+        if not source.unchanged_since(scan):
             raise changed

@@ -272,9 +272,10 @@ class FileScan:
     """What one pass over an input file found, before any of it is translated.
 
     ``sha256`` and ``size`` identify the bytes read (a resumed run compares them, and the second
-    pass that translates the file checks that they did not change); ``encoding`` names how the text
-    was decoded (``utf-8+cp1252`` for a file mixing both); ``hard_wrapped`` is the whole text's
-    paragraph rule (see :mod:`fr2en.read`); ``notes`` say what was cleaned up.
+    pass that translates the file checks that they did not change); ``mtime_ns`` is the file's
+    modification time when the scan ended; ``encoding`` names how the text was decoded
+    (``utf-8+cp1252`` for a file mixing both); ``hard_wrapped`` is the whole text's paragraph rule
+    (see :mod:`fr2en.read`); ``notes`` say what was cleaned up.
     """
 
     name: str
@@ -283,6 +284,7 @@ class FileScan:
     encoding: str
     hard_wrapped: bool
     notes: tuple[str, ...] = ()
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
