@@ -12,6 +12,11 @@ from fr2en.config import Settings, load_settings
 from fr2en.translate import ModelInfo, Progress
 from fr2en.types import Translation
 
+# One torch thread in the tests and every process they start: on a shared, busy machine a second
+# intra-op thread makes the tiny model many times slower (benchmarks/threads.py measures it), and the
+# tests do not depend on it. It must be set before torch is imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SEED = REPO / "seeds" / "000_d8b578da4eb6d4de.txt"

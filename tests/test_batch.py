@@ -7,6 +7,9 @@ import errno
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,12 +18,13 @@ import pytest
 
 from fr2en import translate, write
 from fr2en.batch import REPORT_NAME, discover, run_batch
+from fr2en.cli import main
 from fr2en.config import ScoreSettings, Settings, load_settings
 from fr2en.errors import InputError, Interrupted, ModelLoadError, UsageError
-from fr2en.manifest import MANIFEST_NAME
+from fr2en.manifest import MANIFEST_NAME, Manifest
 from fr2en.types import BatchReport
 
-from .conftest import FakeTranslator
+from .conftest import REPO, TINY_CONFIG, FakeTranslator
 
 
 def make_tree(root: Path) -> None:
@@ -340,3 +344,168 @@ def test_a_signal_stops_after_the_current_batch_and_keeps_what_is_done(
         "doc02.txt": "done",
         "doc03.txt": "done",
     }
+
+
+# --- The issue's targets, on the tiny model ---------------------------------------------------------
+
+NOT_LOADED = """
+import sys
+from pathlib import Path
+from fr2en import load_settings, run_batch
+report = run_batch([sys.argv[1]], sys.argv[2], load_settings(Path(sys.argv[3]), environ={}))
+assert {d.status for d in report.documents} == {"skipped"}, report.documents
+assert "torch" not in sys.modules and "transformers" not in sys.modules, "the model was loaded"
+"""
+
+
+@pytest.mark.model
+def test_a_second_run_over_an_unchanged_folder_does_not_load_the_model(
+    tmp_path: Path, tiny_settings: Settings, tiny_translator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_articles(tmp_path / "in", count=2)
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, tiny_settings, translator=tiny_translator)
+    first = outputs_of(out)
+    # In another process: nothing to do, so neither torch nor transformers is even imported.
+    done = subprocess.run(
+        [sys.executable, "-c", NOT_LOADED, str(tmp_path / "in"), str(out), str(TINY_CONFIG)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+    def must_not_load(model: Any) -> Any:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(translate, "load_translator", must_not_load)
+    again = run_batch([tmp_path / "in"], out, tiny_settings)
+    assert set(statuses(again).values()) == {"skipped"}
+    # Forced, every sentence comes from the cache, still without the model, to the same bytes.
+    forced = run_batch([tmp_path / "in"], out, tiny_settings, force=True)
+    assert set(statuses(forced).values()) == {"done"}
+    assert outputs_of(out) == first
+
+
+@pytest.mark.model
+@pytest.mark.cli
+def test_binary_windows1252_and_empty_files_among_good_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    make_articles(folder, count=2, sentences=1)
+    french = "Élève « déjà » reçu : œuvre à 12 € — l’été, çà et là."
+    (folder / "legacy.txt").write_bytes(french.encode("cp1252") + b"\r\n")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    code = main(["translate", str(folder), "--config", str(TINY_CONFIG), "-o", str(out), "-q"])
+    assert code == 1
+    assert "image.txt: not a text file" in capsys.readouterr().err
+    saved = json.loads((out / REPORT_NAME).read_text())
+    by_name = {Path(d["input"]).name: d for d in saved["documents"]}
+    assert {name: d["status"] for name, d in by_name.items()} == {
+        "doc00.txt": "done",
+        "doc01.txt": "done",
+        "empty.txt": "done",
+        "image.txt": "failed",
+        "legacy.txt": "done",
+    }
+    assert by_name["legacy.txt"]["encoding"] == "cp1252"
+    rows = (out / "legacy.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert " ".join(row.split("\t")[2] for row in rows) == french
+    assert by_name["empty.txt"]["notes"] == ["empty input: no sentences to translate"]
+
+
+def _watch_manifest(process: subprocess.Popen[str], manifest: Path, entries: int) -> int:
+    """Wait until ``manifest`` lists ``entries`` documents; the number listed then."""
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        listed = len(manifest.read_text().splitlines()) if manifest.exists() else 0
+        if listed >= entries:
+            return listed
+        assert process.poll() is None, "the run ended before it could be stopped"
+        time.sleep(0.01)
+    raise AssertionError("the run made no progress")
+
+
+def _cli(out: Path, folder: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fr2en",
+            "translate",
+            str(folder),
+            "--config",
+            str(TINY_CONFIG),
+            "-o",
+            str(out),
+            "-q",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture
+def fresh_cache_env(tmp_path: Path, isolated_environment: Path, tiny_translator: Any) -> dict[str, str]:
+    """An environment with an empty translation cache but the session's tiny model (no rebuild)."""
+    cache = tmp_path / "cache"
+    (cache / "models").mkdir(parents=True)
+    (cache / "models" / "tiny-v1").symlink_to(isolated_environment / "models" / "tiny-v1")
+    return {**os.environ, "FR2EN_CACHE_DIR": str(cache)}
+
+
+@pytest.mark.model
+@pytest.mark.cli
+def test_kill_9_mid_batch_then_rerun_gives_the_bytes_of_an_uninterrupted_run(
+    tmp_path: Path, tiny_settings: Settings, tiny_translator: Any, fresh_cache_env: dict[str, str]
+) -> None:
+    """The reference runs without a cache, the killed run and its rerun with a fresh one."""
+    folder = tmp_path / "in"
+    make_articles(folder, count=10)
+    reference = tmp_path / "reference"
+    run_batch([folder], reference, tiny_settings, translator=tiny_translator, cache=False)
+
+    out = tmp_path / "out"
+    killed = _cli(out, folder, fresh_cache_env)
+    listed = _watch_manifest(killed, out / MANIFEST_NAME, 2)
+    killed.kill()  # SIGKILL: no handler, no cleanup
+    killed.communicate(timeout=60)
+    with Manifest(out) as manifest:
+        completed = {Path(e.report.input).name for e in manifest.entries.values()}
+    assert listed <= len(completed) < 10
+
+    # The rerun, in this process to spare a second start of torch, with the killed run's cache.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FR2EN_CACHE_DIR", fresh_cache_env["FR2EN_CACHE_DIR"])
+        run_batch([folder], out, tiny_settings, translator=tiny_translator)
+    documents = json.loads((out / REPORT_NAME).read_text())["documents"]
+    assert {Path(d["input"]).name for d in documents if d["status"] == "skipped"} == completed
+    assert {d["status"] for d in documents if Path(d["input"]).name not in completed} == {"done"}
+    assert outputs_of(out) == outputs_of(reference)
+    assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.model
+@pytest.mark.cli
+def test_ctrl_c_stops_the_command_cleanly_with_exit_130(
+    tmp_path: Path, fresh_cache_env: dict[str, str]
+) -> None:
+    folder = tmp_path / "in"
+    make_articles(folder, count=6)
+    out = tmp_path / "out"
+    process = _cli(out, folder, fresh_cache_env)
+    _watch_manifest(process, out / MANIFEST_NAME, 1)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert len(err.strip().splitlines()) == 1 and err.startswith("fr2en: interrupted by SIGINT")
+    saved = json.loads((out / REPORT_NAME).read_text())
+    assert saved["interrupted"] is True
+    assert len(saved["documents"]) == len((out / MANIFEST_NAME).read_text().splitlines()) < 6
+    assert not list(out.rglob("*.part"))
