@@ -45,7 +45,7 @@ from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, Ou
 from fr2en.manifest import Manifest
 from fr2en.pipeline import run_signature, translate_scanned
 from fr2en.progress import ProgressDisplay
-from fr2en.translate import LazyTranslator, Translator, plan_model
+from fr2en.translate import LazyTranslator, Progress, Translator, plan_model
 from fr2en.types import BatchReport, DocumentReport, RunSignature
 from fr2en.write import atomic_write_text, output_paths, report
 
@@ -179,7 +179,7 @@ class _Job:
     manifest: Manifest
     key: str
     force: bool
-    progress: Any
+    progress: Progress
 
 
 def _translate_one(item: InputFile, job: _Job) -> DocumentReport:

@@ -119,11 +119,14 @@ def _lock(folder: Path) -> int | None:
         raise OutputError(f"cannot open output folder {folder}: {exc.strerror or exc}") from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(descriptor)
         raise OutputError(
             f"another fr2en run is writing into {folder}; wait for it to finish or choose another -o folder"
         ) from None
+    except OSError:  # pragma: no cover - a file system without locks (some network mounts): go on
+        os.close(descriptor)
+        return None
     return descriptor
 
 

@@ -218,5 +218,5 @@ def translate_scanned(
             )
         if not done.sentences:
             notes.append(EMPTY_NOTE)
-        summary = replace(done, mean_score=total / done.pairs if done.pairs else None, notes=tuple(notes))
-        return summary, writer.commit(summary)
+        finished = replace(done, mean_score=total / done.pairs if done.pairs else None, notes=tuple(notes))
+        return finished, writer.commit(finished)

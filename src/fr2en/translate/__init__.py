@@ -80,11 +80,8 @@ class LazyTranslator:
     byte-identical to those written after.
     """
 
-    def __init__(
-        self, settings: ModelSettings, factory: Callable[[ModelSettings], Translator] | None = None
-    ) -> None:
+    def __init__(self, settings: ModelSettings) -> None:
         self.settings = settings
-        self.factory = factory
         self.translator: Translator | None = None
         self._info: ModelInfo | None = None
 
@@ -106,7 +103,7 @@ class LazyTranslator:
     def get(self) -> Translator:
         """The real translator, loaded now if it was not yet."""
         if self.translator is None:
-            self.translator = (self.factory or load_translator)(self.settings)
+            self.translator = load_translator(self.settings)
         return self.translator
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
