@@ -27,6 +27,9 @@ from fr2en.types import (
 from fr2en.write import DocumentWriter, write_outputs
 
 EMPTY_NOTE = "empty input: no sentences to translate"
+CONTINUED_NOTE = (
+    f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
+)
 
 
 def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
@@ -152,14 +155,10 @@ def _translate_part(
     before: DocumentSummary,
     targets_before: int,
     progress: Progress | None,
-) -> tuple[DocumentChunk, int, int]:
-    """One part through segment → translate → align → score: its chunk, sentence and target counts.
-
-    Sentence, target and paragraph indices are shifted from the part's own to the document's.
-    """
-    sentences = segment.segment(part.document)
-    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
-    result = assemble(part.document, sentences, translations, translator.info, settings)
+) -> tuple[DocumentChunk, DocumentResult]:
+    """One part through :func:`translate_document`: its chunk (indices shifted from the part's own to
+    the document's, pairs numbered on from ``before``) and the part's own result."""
+    result = translate_document(part.document, translator, settings, progress)
     pairs = tuple(
         replace(
             pair,
@@ -169,8 +168,7 @@ def _translate_part(
         )
         for pair in result.pairs
     )
-    chunk = DocumentChunk(pairs, part.lead + result.english, before.pairs + 1)
-    return chunk, len(sentences), len(result.target_sentences)
+    return DocumentChunk(pairs, part.lead + result.english, before.pairs + 1), result
 
 
 def translate_scanned(
@@ -193,28 +191,22 @@ def translate_scanned(
     done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
     targets = 0
     total = 0.0
-    continued = False
+    notes = list(scan.notes)
     with DocumentWriter(base, settings.output.formats, header) as writer:
         for part in read.read_parts(path, scan, part_chars):
-            chunk, sentences, part_targets = _translate_part(
-                part, translator, settings, done, targets, progress
-            )
+            chunk, result = _translate_part(part, translator, settings, done, targets, progress)
             writer.add(chunk)
             for pair in chunk.pairs:
                 total += pair.scores.score
-            targets += part_targets
-            continued = continued or part.lead == " "
+            targets += len(result.target_sentences)
+            notes.extend(note for note in result.notes if note not in notes)
+            if part.lead == " " and CONTINUED_NOTE not in notes:
+                notes.append(CONTINUED_NOTE)
             done = DocumentSummary(
                 pairs=done.pairs + len(chunk.pairs),
-                sentences=done.sentences + sentences,
+                sentences=done.sentences + len(result.source_sentences),
                 mean_score=None,
                 flagged=done.flagged + sum(1 for p in chunk.pairs if p.scores.flags),
-            )
-        notes = list(scan.notes)
-        if continued:
-            notes.append(
-                f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces "
-                "of about that size"
             )
         if not done.sentences:
             notes.append(EMPTY_NOTE)
