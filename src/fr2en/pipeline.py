@@ -26,11 +26,6 @@ from fr2en.types import (
 )
 from fr2en.write import DocumentWriter, write_outputs
 
-EMPTY_NOTE = "empty input: no sentences to translate"
-CONTINUED_NOTE = (
-    f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
-)
-
 
 def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
     """How outputs made with ``info`` and ``settings`` are made; the settings that change the output."""
@@ -95,7 +90,7 @@ def assemble(
                 alignment=link.score,
             )
         )
-    notes = (EMPTY_NOTE,) if not sentences else ()
+    notes = ("empty input: no sentences to translate",) if not sentences else ()
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -146,6 +141,12 @@ def translate_file(
     if out_dir is not None:
         write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
     return result
+
+
+EMPTY_NOTE = "empty input: no sentences to translate"
+CONTINUED_NOTE = (
+    f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
+)
 
 
 def _translate_part(
