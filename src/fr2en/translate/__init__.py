@@ -86,11 +86,6 @@ class LazyTranslator:
         self._info: ModelInfo | None = None
 
     @property
-    def loaded(self) -> bool:
-        """Whether the model has been loaded."""
-        return self.translator is not None
-
-    @property
     def info(self) -> ModelInfo:
         """The loaded model's info, or the same computed without loading it."""
         if self.translator is not None:
