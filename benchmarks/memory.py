@@ -10,8 +10,8 @@ number, five to a paragraph.
 
 - ``stream``: ``run_batch`` over the file as the command line runs it (translation cache on, in a
   fresh folder, all five output formats), with a fast stand-in translator (it upper-cases the French
-  and returns fixed log-probabilities): the tiny model translates about a hundred sentences a second
-  on one CPU thread (see its rows), some ninety minutes for 50 MB (about 530,000 sentences).
+  and returns fixed log-probabilities): the tiny model translates 100 to 160 sentences a second on
+  one CPU thread (see its rows), an hour or more for 50 MB (about 530,000 sentences).
   Everything but the model runs: reading, hashing, decoding, segmenting, the cache, alignment,
   scores, the five writers, the manifest.
 - ``whole``: the same file through the non-streaming path (``read_file`` → ``translate_document`` →
