@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from fr2en.config import Settings, load_settings
+from fr2en.translate import ModelInfo, Progress
+from fr2en.types import Translation
+
+# One torch thread in the tests and every process they start: on a shared, busy machine a second
+# intra-op thread makes the tiny model many times slower (benchmarks/threads.py measures it), and the
+# tests do not depend on it. It must be set before torch is imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -56,3 +63,29 @@ def seed_result(tiny_settings: Settings, tiny_translator):  # type: ignore[no-un
     from fr2en.read import read_file
 
     return translate_document(read_file(SEED, SEED.name), tiny_translator, tiny_settings)
+
+
+class FakeTranslator:
+    """A fast stand-in for a model (no torch): records what it is asked, can run a hook on each call.
+
+    Its English is the French upper-cased; its evidence uses floats with every bit significant, so a
+    record that does not come back exactly would show.
+    """
+
+    def __init__(
+        self, info: ModelInfo | None = None, hook: Callable[[Sequence[str]], None] | None = None
+    ) -> None:
+        self.info = info or ModelInfo("fake", "r1", "fake", "cpu")
+        self.hook = hook
+        self.asked: list[str] = []
+
+    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        self.asked.extend(sentences)
+        if self.hook is not None:
+            self.hook(sentences)
+        if progress is not None:
+            progress(len(sentences), len(sentences))
+        return [
+            Translation(s, s.upper(), -1 / 3 - len(s) / 100, -2 / 7, len(s), 1 + len(s) % 3, len(s) % 2 == 1)
+            for s in sentences
+        ]

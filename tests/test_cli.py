@@ -57,7 +57,7 @@ def test_tiny_mode_translates_the_seed_article(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     stem = SEED.stem
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{stem}{FORMATS[f].suffix}" for f in ALL_FORMATS] + ["report.json", "report.html"]
+        [f"{stem}{FORMATS[f].suffix}" for f in ALL_FORMATS] + ["manifest.jsonl", "report.json", "report.html"]
     )
     with (out / f"{stem}.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -154,6 +154,7 @@ def test_models_tiny_writes_a_loadable_model_folder(
     assert sorted(p.name for p in out.iterdir()) == [
         f"{SEED.stem}.en.txt",
         f"{SEED.stem}.jsonl",
+        "manifest.jsonl",
         "report.html",
         "report.json",
     ]

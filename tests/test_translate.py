@@ -77,3 +77,13 @@ def test_a_sentence_longer_than_the_window_is_split_not_truncated(tiny_settings)
 
 def test_empty_input_translates_to_nothing(tiny_translator) -> None:  # type: ignore[no-untyped-def]
     assert tiny_translator.translate([]) == []
+
+
+def test_a_lazy_translator_reports_the_same_info_before_and_after_loading(tiny_settings) -> None:  # type: ignore[no-untyped-def]
+    from fr2en.translate import LazyTranslator
+
+    lazy = LazyTranslator(tiny_settings.model)
+    before = lazy.info
+    assert lazy.translator is None and lazy.translate([]) == []
+    assert lazy.translate(["Bonjour."])[0].text
+    assert lazy.translator is not None and lazy.info == before

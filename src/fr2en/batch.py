@@ -1,29 +1,53 @@
-"""Batch runs: find the inputs, translate each, isolate failures, write outputs and a report.
+"""Batch runs: find the inputs, skip what is done, translate the rest, isolate failures, report.
 
 For an input folder ``F`` the file ``F/sub/name.txt`` gives ``<out>/sub/name.*`` (the tree below
 ``F`` is mirrored); a file given by itself gives ``<out>/name.*``. Two inputs that would share
 output names in one folder (``a.txt`` and ``a.md``) keep their full file names instead
 (``a.txt.*``, ``a.md.*``).
+
+A run survives being stopped, at any moment, and resumes:
+
+- every document's outputs appear atomically, and a line in ``<out>/manifest.jsonl`` records them
+  (see :mod:`fr2en.manifest`); a rerun skips a document whose input bytes, run key (the run
+  signature, planned without loading the model, and the output formats) and outputs are unchanged,
+  and redoes the rest (all of them with ``force``);
+- sentences are looked up in the translation cache first (:mod:`fr2en.translate.cache`), so even a
+  document cut short by a kill costs little to redo;
+- an input that cannot be read, is binary or undecodable, changes while it is translated, or whose
+  outputs cannot be written is reported as failed, and the run goes on;
+- SIGINT (Ctrl-C) or SIGTERM stops the run after the model's current batch: the document in flight
+  is left as it was, the report is written, and :class:`~fr2en.errors.Interrupted` is raised. A
+  second Ctrl-C stops at once (KeyboardInterrupt), still leaving no half-written output.
+
+Documents are read, translated and written one part at a time (see
+:func:`~fr2en.pipeline.translate_scanned`) and only small per-document reports are kept, so memory
+does not grow with the size of a document or of the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from fr2en import read
 from fr2en.config import Settings
-from fr2en.errors import Fr2EnError, InputError, OutputError, UsageError
-from fr2en.pipeline import assemble, run_signature, translate_document
+from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, OutputError, UsageError
+from fr2en.manifest import Manifest
+from fr2en.pipeline import run_signature, translate_scanned
 from fr2en.progress import ProgressDisplay
-from fr2en.translate import ModelInfo, Translator, load_translator
+from fr2en.translate import LazyTranslator, Progress, Translator, plan_model
 from fr2en.types import BatchReport, DocumentReport, RunSignature
-from fr2en.write import atomic_write_text, output_paths, report, report_html, write_outputs
+from fr2en.write import atomic_write_text, output_paths, report, report_html
 
 INPUT_SUFFIXES = (".txt", ".md")
 REPORT_NAME = "report.json"
@@ -37,6 +61,8 @@ class InputFile:
     path: Path
     label: str
     base: Path
+    # Set for a folder that could not be listed: reported as a failed input.
+    error: str | None = None
 
 
 def _is_output_name(name: str) -> bool:
@@ -44,12 +70,20 @@ def _is_output_name(name: str) -> bool:
     return name.endswith((".en.txt", ".fr-en.md"))
 
 
-def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
-    """Text files below ``folder``, sorted, following links but never entering a folder twice."""
+def _walk(folder: Path, skip: Path | None, errors: list[OSError]) -> Iterator[Path]:
+    """Text files below ``folder``, sorted, following links but never entering a folder twice.
+
+    Folders that cannot be listed are added to ``errors`` rather than silently left out.
+    """
     seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
+    for root, dirs, files in os.walk(folder, followlinks=True, onerror=errors.append):
         here = Path(root)
-        stat = here.stat()
+        try:
+            stat = here.stat()
+        except OSError as exc:
+            errors.append(exc)
+            dirs[:] = []
+            continue
         if (stat.st_dev, stat.st_ino) in seen or (skip is not None and here.resolve() == skip):
             dirs[:] = []
             continue
@@ -71,9 +105,14 @@ def discover(inputs: Sequence[str | Path], out_dir: Path) -> list[InputFile]:
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            for file in _walk(path, resolved_out):
+            errors: list[OSError] = []
+            for file in _walk(path, resolved_out, errors):
                 relative = file.relative_to(path)
                 found.append(InputFile(file, str(file), relative.parent / relative.stem))
+            for error in errors:
+                where = Path(error.filename or path)
+                reason = f"{where}: cannot list folder ({error.strerror or error})"
+                found.append(InputFile(where, str(where), Path(where.name), reason))
         elif path.is_file():
             found.append(InputFile(path, str(path), Path(path.stem)))
         elif path.exists():
@@ -83,63 +122,107 @@ def discover(inputs: Sequence[str | Path], out_dir: Path) -> list[InputFile]:
     # Keep the first of any duplicate (the same file reached twice), then disambiguate shared stems.
     unique = list({f.path.resolve(): f for f in reversed(found)}.values())[::-1]
     shared = Counter(f.base for f in unique)
-    return [
-        InputFile(f.path, f.label, f.base.with_name(f.path.name)) if shared[f.base] > 1 else f for f in unique
-    ]
+    return [replace(f, base=f.base.with_name(f.path.name)) if shared[f.base] > 1 else f for f in unique]
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class _LazyTranslator:
-    """Loads the model on first need, so a run with nothing to translate never loads it."""
-
-    def __init__(self, settings: Settings, translator: Translator | None) -> None:
-        self.settings = settings
-        self.loaded = translator
-
-    def get(self) -> Translator:
-        if self.loaded is None:
-            self.loaded = load_translator(self.settings.model)
-        return self.loaded
-
-    def info(self) -> ModelInfo:
-        """The loaded model's info, or what the settings name when nothing was loaded."""
-        if self.loaded is not None:
-            return self.loaded.info
-        model = self.settings.model
-        return ModelInfo(model.name, model.revision or "unresolved", "torch", model.device)
-
-    def signature(self) -> RunSignature:
-        return run_signature(self.info(), self.settings)
+def run_key(signature: RunSignature, formats: Sequence[str]) -> str:
+    """What a resumed run compares with the manifest: the run signature and the output formats."""
+    return f"{signature.as_text()}|formats:{','.join(formats)}"
 
 
-def _translate_one(
-    item: InputFile, out_dir: Path, settings: Settings, model: _LazyTranslator, display: ProgressDisplay
-) -> DocumentReport:
+class _Stop(Exception):
+    """Raised inside a document when a stop was asked for; the document is abandoned, not failed."""
+
+
+class _StopSignals:
+    """While a batch runs, SIGINT and SIGTERM ask it to stop after the model's current batch.
+
+    A second SIGINT raises KeyboardInterrupt at once. Handlers can only be installed in the main
+    thread; elsewhere Ctrl-C keeps Python's default behaviour (KeyboardInterrupt).
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._saved: dict[int, Any] = {}
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._saved[number] = signal.signal(number, self._handle)
+        return self
+
+    def _handle(self, number: int, frame: FrameType | None) -> None:
+        if self.received == signal.SIGINT and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.received = self.received or number
+
+    def check(self) -> None:
+        """Raise _Stop if a stop was asked for."""
+        if self.received is not None:
+            raise _Stop
+
+    def __exit__(self, *exc: object) -> None:
+        for number, handler in self._saved.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every document of a run shares."""
+
+    out: Path
+    settings: Settings
+    translator: Translator
+    manifest: Manifest
+    key: str
+    force: bool
+    progress: Progress
+
+
+def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
+    """Skip, or translate and record, one input; InputError/OutputError when it cannot be done."""
     started = time.perf_counter()
-    document = read.read_file(item.path, item.label)
-    inputs = {item.path.resolve()}
-    targets = output_paths(out_dir / item.base, settings.output.formats)
-    if any(target.resolve() in inputs for target in targets):
+    if item.error is not None:
+        raise InputError(item.error)
+    scan = read.scan_file(item.path, item.label)
+    base = item.base.as_posix()
+    entry = job.manifest.get(base)
+    if (
+        not job.force
+        and entry is not None
+        and entry.matches(scan.size, scan.sha256, job.key)
+        and entry.outputs_intact(job.out)
+    ):
+        return replace(
+            entry.report, input=item.label, status="skipped", seconds=time.perf_counter() - started
+        )
+    targets = output_paths(job.out / item.base, job.settings.output.formats)
+    if any(target.resolve() == item.path.resolve() for target in targets):
         raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
-    if document.paragraphs:
-        result = translate_document(document, model.get(), settings, display.sentences)
-    else:
-        result = assemble(document, (), (), model.info(), settings)
-    written = write_outputs(result, out_dir / item.base, settings.output.formats)
-    return DocumentReport(
+    summary, written = translate_scanned(
+        item.path, scan, job.out / item.base, job.translator, job.settings, job.progress
+    )
+    done = DocumentReport(
         input=item.label,
         status="done",
-        outputs=tuple(str(p.relative_to(out_dir)) for p in written),
-        sentences=len(result.source_sentences),
-        mean_score=round(result.mean_score, 4) if result.mean_score is not None else None,
-        flagged=result.flagged,
+        outputs=tuple(str(p.relative_to(job.out)) for p in written),
+        sentences=summary.sentences,
+        mean_score=round(summary.mean_score, 4) if summary.mean_score is not None else None,
+        flagged=summary.flagged,
         seconds=time.perf_counter() - started,
-        encoding=document.encoding,
-        notes=result.notes,
+        encoding=scan.encoding,
+        notes=summary.notes,
     )
+    job.manifest.record(base, scan.size, scan.sha256, job.key, done)
+    return done
+
+
+def _failed(item: InputFile, error: str) -> DocumentReport:
+    return DocumentReport(input=item.label, status="failed", error=error)
 
 
 def run_batch(
@@ -149,50 +232,92 @@ def run_batch(
     *,
     translator: Translator | None = None,
     show_progress: bool | None = None,
+    force: bool = False,
+    cache: bool = True,
 ) -> BatchReport:
-    """Translate every input into ``out_dir`` and write ``report.json`` and ``report.html`` there.
+    """Translate every input into ``out_dir``, resuming where a run stopped; write ``report.json``/``.html``.
 
-    A document that cannot be read or written is reported as failed and the run goes on; a model
-    that cannot be loaded stops the run (nothing else could succeed) after writing the report.
-    Raises InputError when the inputs hold no text file at all.
+    A document already done with the same input and settings is skipped (``force`` redoes it);
+    with ``cache``, sentences translated before by the same model and settings are not translated
+    again. A document that cannot be read or written is reported as failed and the run goes on; a
+    model that cannot be loaded stops the run (nothing else could succeed) after writing the report.
+    Raises InputError when the inputs hold no text file at all, and Interrupted after writing the
+    report when SIGINT or SIGTERM stopped the run. The model is loaded only if something needs it.
     """
+    from fr2en.translate.cache import CachedTranslator, TranslationCache
+
     out = Path(out_dir)
     files = discover(inputs, out)
     if not files:
         given = ", ".join(str(i) for i in inputs)
         raise InputError(f"no .txt or .md files found in {given}; give a file or a folder that holds some")
     started_at, started = _now(), time.perf_counter()
-    model = _LazyTranslator(settings, translator)
+    # The device as asked (auto included) in both cases, so that a run given a translator and one
+    # that loads the same model itself agree on what is done.
+    if translator is not None:
+        planned = replace(translator.info, device=settings.model.device)
+    else:
+        planned = plan_model(settings.model)
+    engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
     reports: list[DocumentReport] = []
-    interrupted = False
     fatal: Fr2EnError | None = None
-    with ProgressDisplay(show_progress) as display:
+    debug = os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
+    with contextlib.ExitStack() as stack:
+        manifest = stack.enter_context(Manifest(out))
+        if cache:
+            engine = CachedTranslator(engine, stack.enter_context(TranslationCache()), settings.model)
+        stop = stack.enter_context(_StopSignals())
+        display = stack.enter_context(ProgressDisplay(show_progress))
+
+        def progress(done: int, total: int) -> None:
+            stop.check()
+            display.sentences(done, total)
+
+        key = run_key(run_signature(planned, settings), settings.output.formats)
+        job = _Job(out, settings, engine, manifest, key, force, progress)
         display.start_documents(len(files))
         for item in files:
-            try:
-                reports.append(_translate_one(item, out, settings, model, display))
-            except (InputError, OutputError) as exc:
-                reports.append(DocumentReport(input=item.label, status="failed", error=str(exc)))
-            except KeyboardInterrupt:
-                interrupted = True
+            if stop.received is not None:
                 break
-            except Fr2EnError as exc:
+            try:
+                reports.append(_translate_one(item, job))
+            except _Stop:
+                break
+            except KeyboardInterrupt:
+                stop.received = signal.SIGINT
+                break
+            except (ModelLoadError, UsageError) as exc:
                 fatal = exc
                 break
+            except Fr2EnError as exc:
+                reports.append(_failed(item, str(exc)))
+            except Exception as exc:
+                # One document must not end an overnight run; the report says what to send us.
+                if debug:
+                    raise
+                reports.append(_failed(item, f"{item.label}: internal error ({type(exc).__name__}: {exc})"))
             display.document_done()
-    batch = BatchReport(
-        documents=tuple(reports),
-        output_dir=str(out),
-        signature=model.signature(),
-        seconds=time.perf_counter() - started,
-        started=started_at,
-        finished=_now(),
-        interrupted=interrupted,
-    )
-    atomic_write_text(out / REPORT_NAME, report.render(batch))
-    atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
+        translated = any(r.status == "done" for r in reports)
+        batch = BatchReport(
+            documents=tuple(reports),
+            output_dir=str(out),
+            # Resolved (the device, say) once something was translated; as planned otherwise.
+            signature=run_signature(engine.info if translated else planned, settings),
+            seconds=time.perf_counter() - started,
+            started=started_at,
+            finished=_now(),
+            interrupted=stop.received is not None,
+        )
+        atomic_write_text(out / REPORT_NAME, report.render(batch))
+        atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
     if fatal is not None:
         raise fatal
-    if interrupted:
-        raise KeyboardInterrupt
+    if stop.received is not None:
+        name = signal.Signals(stop.received).name
+        kept = sum(1 for r in reports if r.status in ("done", "skipped"))
+        raise Interrupted(
+            f"interrupted by {name}: {kept} document(s) finished and kept in {out} (see {REPORT_NAME}); "
+            "rerun the same command to continue",
+            stop.received,
+        )
     return batch

@@ -33,3 +33,14 @@ class AlignmentError(Fr2EnError):
 
 class OutputError(Fr2EnError):
     """An output cannot be written (permissions, full disk, a path that would overwrite an input)."""
+
+
+class Interrupted(Fr2EnError):
+    """A run stopped on a signal (Ctrl-C, SIGTERM) after keeping what it had finished.
+
+    The exit code is the shell's for that signal: 128 + its number (130 for SIGINT, 143 for SIGTERM).
+    """
+
+    def __init__(self, message: str, signal_number: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signal_number

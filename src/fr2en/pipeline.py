@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fr2en import align, read, score, segment
@@ -15,7 +16,12 @@ from fr2en.translate import ModelInfo, Progress, Translator, load_translator
 from fr2en.types import (
     AlignedPair,
     Document,
+    DocumentChunk,
+    DocumentHeader,
+    DocumentPart,
     DocumentResult,
+    DocumentSummary,
+    FileScan,
     Link,
     Paragraph,
     RunSignature,
@@ -23,7 +29,7 @@ from fr2en.types import (
     Sentence,
     Translation,
 )
-from fr2en.write import atomic_write_text, output_paths, summary, write_outputs
+from fr2en.write import DocumentWriter, atomic_write_text, output_paths, summary, write_outputs
 
 # Recorded as the model of outputs scored with the model-free checks only.
 NO_MODEL = ModelInfo(model="none", revision="-", backend="model-free", device="-")
@@ -479,3 +485,75 @@ def align_files(
             raise OutputError(f"an output in {out_dir} would overwrite an input; choose another -o folder")
         write_outputs(result, base, settings.output.formats)
     return result
+
+
+EMPTY_NOTE = "empty input: no sentences to translate"
+CONTINUED_NOTE = (
+    f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
+)
+
+
+def _translate_part(
+    part: DocumentPart,
+    translator: Translator,
+    settings: Settings,
+    before: DocumentSummary,
+    targets_before: int,
+    progress: Progress | None,
+) -> tuple[DocumentChunk, DocumentResult]:
+    """One part through :func:`translate_document`: its chunk (indices shifted from the part's own to
+    the document's, pairs numbered on from ``before``) and the part's own result."""
+    result = translate_document(part.document, translator, settings, progress)
+    pairs = tuple(
+        replace(
+            pair,
+            src=tuple(i + before.sentences for i in pair.src),
+            tgt=tuple(i + targets_before for i in pair.tgt),
+            paragraph=pair.paragraph + part.first_paragraph,
+        )
+        for pair in result.pairs
+    )
+    return DocumentChunk(pairs, part.lead + result.english, before.pairs + 1), result
+
+
+def translate_scanned(
+    path: Path,
+    scan: FileScan,
+    base: Path,
+    translator: Translator,
+    settings: Settings,
+    progress: Progress | None = None,
+    part_chars: int = read.PART_CHARS,
+) -> tuple[DocumentSummary, list[Path]]:
+    """Translate a scanned file into its outputs beside ``base``, a part of whole paragraphs at a time.
+
+    Memory does not grow with the file: each part goes read → segment → translate → align → score
+    → write before the next is read. The outputs appear (atomically) only once the last part is
+    written and the file is found unchanged; any failure leaves the previous outputs as they were.
+    Returns the document's summary and the paths written.
+    """
+    header = DocumentHeader(scan.name, run_signature(translator.info, settings))
+    done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
+    targets = 0
+    total = 0.0
+    notes = list(scan.notes)
+    with DocumentWriter(base, settings.output.formats, header) as writer:
+        for part in read.read_parts(path, scan, part_chars):
+            chunk, result = _translate_part(part, translator, settings, done, targets, progress)
+            writer.add(chunk)
+            for pair in chunk.pairs:
+                total += pair.scores.score
+            targets += len(result.target_sentences)
+            notes.extend(note for note in result.notes if note not in notes)
+            if part.lead == " " and CONTINUED_NOTE not in notes:
+                notes.append(CONTINUED_NOTE)
+            done = DocumentSummary(
+                pairs=done.pairs + len(chunk.pairs),
+                sentences=done.sentences + len(result.source_sentences),
+                mean_score=None,
+                flagged=done.flagged + sum(1 for p in chunk.pairs if p.scores.flags),
+            )
+        if not done.sentences:
+            notes.append(EMPTY_NOTE)
+        finished = replace(done, mean_score=total / done.pairs if done.pairs else None, notes=tuple(notes))
+        return finished, writer.commit(finished)

@@ -280,3 +280,40 @@ class BatchReport:
     def failed(self) -> tuple[DocumentReport, ...]:
         """The documents that could not be done."""
         return tuple(d for d in self.documents if d.status == "failed")
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """What one pass over an input file found, before any of it is translated.
+
+    ``sha256`` and ``size`` identify the bytes read (a resumed run compares them, and the second
+    pass that translates the file checks that they did not change); ``mtime_ns`` is the file's
+    modification time when the scan ended; ``encoding`` names how the text was decoded
+    (``utf-8+cp1252`` for a file mixing both); ``hard_wrapped`` is the whole text's paragraph rule
+    (see :mod:`fr2en.read`); ``notes`` say what was cleaned up.
+    """
+
+    name: str
+    size: int
+    sha256: str
+    encoding: str
+    hard_wrapped: bool
+    notes: tuple[str, ...] = ()
+    mtime_ns: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """A run of whole paragraphs of a document read incrementally, for memory that does not grow with it.
+
+    ``document.text`` is the slice of the whole normalised text starting at ``offset`` (parts follow
+    each other without gaps) and its paragraphs' offsets are relative to that slice; ``first_paragraph``
+    is the index, in the whole document, of the part's first paragraph. ``lead`` is what separates the
+    part's English from the previous part's: ``""`` for the first part, ``"\\n"`` or ``"\\n\\n"`` at a
+    paragraph break, ``" "`` when an over-long paragraph continues from the previous part.
+    """
+
+    document: Document
+    offset: int
+    first_paragraph: int
+    lead: str

@@ -42,11 +42,14 @@ def guarded(command: Command) -> Command:
 
     @functools.wraps(command)
     def run_guarded(*args: Any, **kwargs: Any) -> Any:
-        from fr2en.errors import Fr2EnError
+        from fr2en.errors import Fr2EnError, Interrupted
 
         debug = os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
         try:
             return command(*args, **kwargs)
+        except Interrupted as exc:
+            sys.stderr.write(f"fr2en: {exc}\n")
+            raise typer.Exit(exc.exit_code) from None
         except Fr2EnError as exc:
             if debug:
                 raise

@@ -35,6 +35,14 @@ def translate_command(
     unit: str | None = typer.Option(
         None, "--unit", help="Translate by sentence, or by paragraph for more context (default: sentence)."
     ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Redo every document, even those already done with the same input and settings.",
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Neither read nor fill the translation cache (see README, Batch jobs)."
+    ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
@@ -56,12 +64,21 @@ def translate_command(
         return
     from fr2en.batch import run_batch
 
-    report = run_batch(paths, settings.output.directory, settings, show_progress=False if quiet else None)
+    report = run_batch(
+        paths,
+        settings.output.directory,
+        settings,
+        show_progress=False if quiet else None,
+        force=force,
+        cache=not no_cache,
+    )
     done = sum(1 for d in report.documents if d.status == "done")
+    skipped = sum(1 for d in report.documents if d.status == "skipped")
     failed = report.failed
     if not quiet:
         typer.echo(
             f"fr2en: {done} document(s) translated into {report.output_dir}/"
+            f"{f', {skipped} unchanged and skipped' if skipped else ''}"
             f"{f', {len(failed)} failed (see report.json)' if failed else ''}",
             err=True,
         )

@@ -133,6 +133,27 @@ def _pick_weights(name: str, revision: str) -> str:
     )
 
 
+def model_revision(name: str, revision: str = "") -> str:
+    """The revision :func:`resolve_model` would give, found without building, downloading or loading.
+
+    The tiny model's version, a local folder's fingerprint, or the commit of a hub model's cached
+    snapshot. A model that cannot be found gets ``unresolved:<revision>``, which matches no revision
+    a model was ever loaded at (loading it will then say what is wrong).
+    """
+    if name == TINY_MODEL:
+        from fr2en.translate.tiny import TINY_VERSION
+
+        return TINY_VERSION
+    try:
+        if Path(name).expanduser().exists():
+            return _local(Path(name).expanduser(), name).revision
+        if not _looks_like_path(name):
+            return _hub(name, revision, download=False).revision
+    except (ModelLoadError, OSError):
+        pass
+    return f"unresolved:{revision or 'default'}"
+
+
 def resolve_model(name: str, revision: str = "", *, download: bool = True) -> ModelSource:
     """Find (and, for a hub model, fetch when ``download``) the model called ``name``.
 

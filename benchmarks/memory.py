@@ -1,0 +1,172 @@
+"""Peak memory (RSS) of translating one big French file, by file size: streamed part by part, or whole.
+
+    FR2EN_CACHE_DIR=/tmp/fr2en-cache python benchmarks/memory.py              # 1, 10 and 50 MB
+    python benchmarks/memory.py --sizes 1,10,50 --whole-sizes 1,10 --tiny-sizes 0.02,0.1
+
+Every measurement runs in a fresh process that reports its own peak RSS (``ru_maxrss``), so sizes do
+not share a high-water mark (the parent, whose peak a child starts from on Linux, stays small). The
+text is generated French: the sentences of the tiny model's corpus, each made unique by a dispatch
+number, five to a paragraph.
+
+- ``stream``: ``run_batch`` over the file as the command line runs it (translation cache on, in a
+  fresh folder, all five output formats), with a fast stand-in translator (it upper-cases the French
+  and returns fixed log-probabilities): the tiny model translates 100 to 160 sentences a second on
+  one CPU thread (see its rows), an hour or more for 50 MB (about 530,000 sentences).
+  Everything but the model runs: reading, hashing, decoding, segmenting, the cache, alignment,
+  scores, the five writers, the manifest.
+- ``whole``: the same file through the non-streaming path (``read_file`` → ``translate_document`` →
+  ``write_outputs``), for comparison.
+- ``tiny``: ``run_batch`` with the real tiny model (torch, transformers), at small sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "src" / "fr2en" / "translate" / "tiny_corpus.txt"
+
+
+def write_french(path: Path, megabytes: float) -> None:
+    """About ``megabytes`` MB of French in paragraphs of five unique sentences, written as generated.
+
+    Never held whole: on Linux a child process's peak RSS starts from its parent's at the fork, so
+    the parent must stay small for the children's numbers to be their own.
+    """
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    target = int(megabytes * 1_000_000)
+    size = number = 0
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        while size < target:
+            sentences = []
+            for _ in range(5):
+                line = lines[number % len(lines)].rstrip()
+                end = line[-1] if line[-1] in ".?!" else "."
+                sentences.append(f"{line.rstrip('.?!')} (dépêche n° {number}){end}")
+                number += 1
+            paragraph = ("\n\n" if size else "") + " ".join(sentences)
+            handle.write(paragraph)
+            size += len(paragraph.encode("utf-8"))
+        handle.write("\n")
+
+
+class FastTranslator:
+    """Deterministic and instant: the French upper-cased, with fixed evidence."""
+
+    def __init__(self) -> None:
+        from fr2en.translate import ModelInfo
+
+        self.info = ModelInfo("fast-stand-in", "1", "none", "cpu")
+
+    def translate(self, sentences: Sequence[str], progress: object = None) -> list[object]:
+        from fr2en.types import Translation
+
+        return [Translation(s, s.upper(), -0.4, -1.2, len(s) // 4 + 1) for s in sentences]
+
+
+def child(mode: str, source: Path, out: Path) -> None:
+    """Translate ``source`` into ``out`` one way, then print what it cost as JSON."""
+    from fr2en.batch import run_batch
+    from fr2en.config import load_settings
+
+    started = time.perf_counter()
+    if mode == "whole":
+        from fr2en.pipeline import translate_document
+        from fr2en.read import read_file
+        from fr2en.write import write_outputs
+
+        settings = load_settings(environ={})
+        result = translate_document(read_file(source), FastTranslator(), settings)  # type: ignore[arg-type]
+        write_outputs(result, out / source.stem, settings.output.formats)
+        sentences = len(result.source_sentences)
+    else:
+        if mode == "tiny":
+            settings = load_settings(REPO / "configs" / "tiny.toml", environ={})
+            translator = None
+        else:
+            settings = load_settings(environ={})
+            translator = FastTranslator()
+        report = run_batch([source], out, settings, translator=translator, show_progress=False)  # type: ignore[arg-type]
+        [document] = report.documents
+        assert document.status == "done", document.error
+        sentences = document.sentences
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"seconds": time.perf_counter() - started, "sentences": sentences, "peak_mb": peak_kb / 1024}
+        )
+    )
+
+
+def measure(mode: str, megabytes: float, folder: Path) -> dict[str, float]:
+    source = folder / f"french-{megabytes:g}mb.txt"
+    if not source.exists():
+        write_french(source, megabytes)
+    out = folder / f"out-{mode}-{megabytes:g}"
+    env = {**os.environ, "FR2EN_CACHE_DIR": str(folder / f"cache-{mode}-{megabytes:g}")}
+    if mode == "tiny":
+        # The tiny model is built once, in the caller's cache; each run still gets a fresh translation cache.
+        model = Path(os.environ.get("FR2EN_CACHE_DIR", folder / "tiny-cache")) / "models" / "tiny-v1"
+        if not model.exists():
+            from fr2en.translate.tiny import tiny_model_dir
+
+            tiny_model_dir(model.parent.parent)
+        (Path(env["FR2EN_CACHE_DIR"]) / "models").mkdir(parents=True, exist_ok=True)
+        link = Path(env["FR2EN_CACHE_DIR"]) / "models" / "tiny-v1"
+        if not link.exists():
+            link.symlink_to(model)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(source), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} {megabytes:g} MB failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["input_mb"] = source.stat().st_size / 1_000_000
+    return result
+
+
+def sizes(text: str) -> list[float]:
+    return [float(s) for s in text.split(",") if s.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,50", help="MB streamed with the stand-in translator")
+    parser.add_argument("--whole-sizes", default="1,10", help="MB through the whole-document path")
+    parser.add_argument("--tiny-sizes", default="", help="MB streamed through the tiny model (slow)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "SOURCE", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, source, out = args.child
+        child(mode, Path(source), Path(out))
+        return
+    print(
+        f"{'mode':<7} {'input MB':>9} {'sentences':>10} {'seconds':>8} {'peak RSS MB':>12} {'× smallest':>10}"
+    )
+    with tempfile.TemporaryDirectory(prefix="fr2en-memory-") as folder:
+        for mode, wanted in (("stream", args.sizes), ("whole", args.whole_sizes), ("tiny", args.tiny_sizes)):
+            first = None
+            for megabytes in sizes(wanted):
+                result = measure(mode, megabytes, Path(folder))
+                first = first or result["peak_mb"]
+                print(
+                    f"{mode:<7} {result['input_mb']:>9.2f} {int(result['sentences']):>10} "
+                    f"{result['seconds']:>8.1f} {result['peak_mb']:>12.1f} {result['peak_mb'] / first:>10.2f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
