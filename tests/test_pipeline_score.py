@@ -116,3 +116,17 @@ def test_newstest_against_itself_and_shuffled() -> None:
     shuffled = english[150:] + english[:150]
     other = score_texts(french, shuffled, settings=SETTINGS, use_model=False)
     assert other.mean_score is not None and other.mean_score < SETTINGS.score.threshold
+
+
+def test_a_model_that_cannot_load_falls_back_to_model_free_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fr2en import pipeline
+    from fr2en.errors import ModelLoadError
+
+    def offline(settings: object) -> None:
+        raise ModelLoadError("model X is not in the local cache")
+
+    monkeypatch.setattr(pipeline, "load_translator", offline)
+    result = score_texts(["Bonjour."], ["Hello."], settings=SETTINGS, use_model=True)
+    assert result.signature.model == "none"
+    assert any("model-free checks only" in note and "not in the local cache" in note for note in result.notes)
+    assert result.pairs[0].scores.flags == ()

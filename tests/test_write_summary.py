@@ -37,5 +37,5 @@ def test_render_pairs() -> None:
 def test_summary_of_nothing() -> None:
     result = score_texts([], [], settings=load_settings(environ={}), use_model=False)
     assert json.loads(summary.render(result, 0.5))["mean_score"] is None
-    assert summary.render_text(result) == "0 pairs\n"
+    assert summary.render_text(result) == "0 pairs\nnote: empty input: no pairs to score\n"
     assert summary.render_pairs(result) == ""

@@ -11,7 +11,7 @@ from pathlib import Path
 from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
-from fr2en.errors import InputError, OutputError, UsageError
+from fr2en.errors import InputError, ModelLoadError, OutputError, UsageError
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
 from fr2en.types import (
     AlignedPair,
@@ -257,8 +257,15 @@ def score_texts(
     settings = settings or load_settings()
     _check_aligned(("French", sources), ("English", hypotheses), ("reference", references))
     info = NO_MODEL
-    if use_model and evidence is None:
-        translator = translator or load_translator(settings.model)
+    notes: list[str] = [] if sources else ["empty input: no pairs to score"]
+    if use_model and evidence is None and translator is None:
+        try:
+            translator = load_translator(settings.model)
+        except ModelLoadError as exc:
+            # Translations made elsewhere are still worth checking: fall back to the model-free checks.
+            use_model = False
+            notes.append(f"no model evidence, model-free checks only ({exc})")
+    if use_model and evidence is None and translator is not None:
         force = getattr(translator, "score_translations", None)
         if force is None:
             raise UsageError(
@@ -284,7 +291,7 @@ def score_texts(
         pairs=tuple(pairs),
         english="\n".join(hypotheses),
         signature=run_signature(info, settings),
-        notes=("empty input: no pairs to score",) if not sources else (),
+        notes=tuple(notes),
         metrics=metrics,
     )
 

@@ -62,4 +62,5 @@ def render_text(result: DocumentResult) -> str:
         share = 100.0 * result.flagged / len(result.pairs)
         lines = [f"{len(result.pairs)} pairs, mean score {mean:.3f}, {result.flagged} flagged ({share:.1f}%)"]
     lines.extend(metric.as_text() for metric in result.metrics)
+    lines.extend(f"note: {note}" for note in result.notes)
     return "\n".join(lines) + "\n"
