@@ -1,25 +1,28 @@
-"""The transformers backend: ``MarianMTModel`` + ``MarianTokenizer``, batched and length-sorted.
+"""The torch backend: transformers' ``MarianMTModel``, batched by a token budget and length-sorted.
 
-Each unique sentence is translated once. Sentences longer than the model's window are cut at safe
-places (see :func:`~fr2en.translate.batching.split_for_window`), translated in parts and rejoined.
-The model's own evidence (per-token log-probabilities of the chosen output) is captured during
-generation at almost no cost: a last logits processor keeps the top few log-probabilities of every
-step, which is enough to recover the score of each token the search kept.
+Planning (deduplication, the window split, batching, rejoining) is shared with every backend in
+:mod:`fr2en.translate.engine`, and so is tokenisation (:mod:`fr2en.translate.vocab`, sentencepiece
+exactly as ``MarianTokenizer`` does it). The model's own evidence (per-token log-probabilities of the
+chosen output) is captured during generation at almost no cost: a last logits processor keeps the
+top few log-probabilities of every step, which is enough to recover the score of each token the
+search kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList, MarianMTModel, MarianTokenizer
+from transformers import LogitsProcessor, LogitsProcessorList, MarianMTModel
 
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import max_new_tokens, plan_batches, split_for_window
+from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.engine import available_cores, translate_sentences
 from fr2en.translate.source import ModelSource
+from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
 
@@ -28,7 +31,9 @@ def pick_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
-        raise ModelLoadError("--device cuda was asked for but torch sees no CUDA GPU; use --device cpu or auto")
+        raise ModelLoadError(
+            "--device cuda was asked for but torch sees no CUDA GPU; use --device cpu or auto"
+        )
     return requested
 
 
@@ -84,8 +89,8 @@ def token_logprobs(
     return result
 
 
-def _quiet_transformers() -> None:
-    """fr2en draws its own progress; transformers' weight-loading bars and advice would only clutter stderr."""
+def quiet_transformers() -> None:
+    """fr2en draws its own progress; transformers' loading bars and advice would only clutter stderr."""
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -95,12 +100,19 @@ def _quiet_transformers() -> None:
 class MarianTranslator:
     """Translate with a Marian model folder through transformers."""
 
-    def __init__(self, source: ModelSource, settings: ModelSettings) -> None:
+    def __init__(
+        self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
+    ) -> None:
         self.settings = settings
         self.device = pick_device(settings.device)
-        _quiet_transformers()
+        # Benchmarks only: every output exactly this long (see load_translator).
+        self.forced_output_tokens = forced_output_tokens
+        if self.device == "cpu":
+            # The affinity mask, not the machine's core count: no oversubscription in a container.
+            torch.set_num_threads(settings.threads or available_cores())
+        quiet_transformers()
+        self.vocab = MarianVocab(source.path)
         try:
-            self.tokenizer = MarianTokenizer.from_pretrained(str(source.path))
             dtype = torch.float16 if self.device == "cuda" else torch.float32
             model = MarianMTModel.from_pretrained(str(source.path), dtype=dtype)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -109,7 +121,9 @@ class MarianTranslator:
         self.model = model.to(self.device).eval()
         self.window = min(settings.max_input_tokens, int(self.model.config.max_position_embeddings))
         self.eos_id = int(self.model.config.eos_token_id)
-        self._info = ModelInfo(source.name, source.revision, "torch", self.device)
+        self.pad_id = int(self.model.config.pad_token_id)
+        precision = "float16" if dtype == torch.float16 else ""
+        self._info = ModelInfo(source.name, source.revision, "torch", self.device, precision)
 
     @property
     def info(self) -> ModelInfo:
@@ -118,43 +132,28 @@ class MarianTranslator:
 
     def count_tokens(self, text: str) -> int:
         """Source tokens of ``text``, end-of-sentence included."""
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return self.vocab.count(text)
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
-        cleaned = [" ".join(s.split()) for s in sentences]
-        unique = list(dict.fromkeys(s for s in cleaned if s))
-        # Cut every unique sentence into window-sized units; owners[i] is the unit's sentence.
-        units: list[str] = []
-        owners: list[int] = []
-        for owner, text in enumerate(unique):
-            for part in split_for_window(text, self.count_tokens, self.window - 1):
-                units.append(part)
-                owners.append(owner)
-        encoded = self.tokenizer(units, add_special_tokens=True)["input_ids"] if units else []
-        lengths = [len(ids) for ids in encoded]
-        beam = max(1, self.settings.beam)
-        budget = max(self.settings.batch_tokens // beam, 1)
-        results: list[tuple[str, list[float], bool]] = [("", [], False)] * len(units)
-        done = 0
-        for batch in plan_batches(lengths, budget, self.settings.max_batch_sentences):
-            outputs = self._generate([encoded[i] for i in batch], beam)
-            for index, output in zip(batch, outputs, strict=True):
-                results[index] = output
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(units))
-        grouped: list[list[tuple[str, list[float], bool]]] = [[] for _ in unique]
-        for owner, result in zip(owners, results, strict=True):
-            grouped[owner].append(result)
-        by_sentence = {text: _join_parts(text, parts) for text, parts in zip(unique, grouped, strict=True)}
-        return [by_sentence[text] if text else Translation(source=text, text="") for text in cleaned]
+        return translate_sentences(
+            sentences,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            progress=progress,
+        )
 
-    def _generate(self, batch_ids: list[list[int]], beam: int) -> list[tuple[str, list[float], bool]]:
-        """Run one batch through ``generate``: (text, token log-probs, stopped at the cap) per row."""
-        pad_id = int(self.tokenizer.pad_token_id)
+    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
+        beam = max(1, self.settings.beam)
+        for batch in batches:
+            yield self._generate([self.vocab.ids(pieces) for pieces in batch], beam)
+
+    def _generate(self, batch_ids: list[list[int]], beam: int) -> list[UnitResult]:
+        """Run one batch through ``generate``: text, token log-probs and whether it stopped at the cap."""
         longest = max(len(ids) for ids in batch_ids)
-        input_ids = torch.full((len(batch_ids), longest), pad_id, dtype=torch.long)
+        input_ids = torch.full((len(batch_ids), longest), self.pad_id, dtype=torch.long)
         attention = torch.zeros((len(batch_ids), longest), dtype=torch.long)
         for row, ids in enumerate(batch_ids):
             input_ids[row, : len(ids)] = torch.tensor(ids)
@@ -171,6 +170,8 @@ class MarianTranslator:
             "return_dict_in_generate": True,
             "output_scores": False,
         }
+        if self.forced_output_tokens is not None:
+            cap = kwargs["max_new_tokens"] = kwargs["min_new_tokens"] = self.forced_output_tokens
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs
@@ -185,20 +186,8 @@ class MarianTranslator:
         else:
             rows = torch.arange(len(batch_ids)).unsqueeze(1).expand(len(batch_ids), max(steps, 1))
         logprobs = token_logprobs(sequences, rows, values, indices, self.eos_id)
-        texts = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        # The first position is the decoder start token; detokenize drops special tokens.
+        texts = [self.vocab.detokenize(self.vocab.output_pieces(seq[1:].tolist())) for seq in sequences]
         # At the cap the model is forced to emit end-of-sentence, so a full-length output hit the cap.
-        return [(text.strip(), lp, len(lp) >= cap) for text, lp in zip(texts, logprobs, strict=True)]
-
-
-def _join_parts(source: str, parts: list[tuple[str, list[float], bool]]) -> Translation:
-    """Rejoin the translations of a sentence's window-sized parts into one Translation."""
-    token_scores = [score for _, scores, _ in parts for score in scores]
-    return Translation(
-        source=source,
-        text=" ".join(text for text, _, _ in parts if text),
-        logprob=sum(token_scores) / len(token_scores) if token_scores else None,
-        min_logprob=min(token_scores) if token_scores else None,
-        tokens=len(token_scores),
-        parts=len(parts),
-        hit_limit=any(hit for _, _, hit in parts),
-    )
+        pairs = zip(texts, logprobs, strict=True)
+        return [UnitResult.from_logprobs(text, lp, len(lp) >= cap) for text, lp in pairs]

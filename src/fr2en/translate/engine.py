@@ -1,0 +1,65 @@
+"""The part of translating that every backend shares: plan, tokenise, batch, run, rejoin.
+
+A backend only says how to run planned batches of source pieces through its model
+(:data:`RunBatches`); everything else — whitespace clean-up, deduplication, the window split, batching
+by a token budget, progress, and putting results back in input order — happens here, identically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+from fr2en.config import ModelSettings
+from fr2en.translate import Progress
+from fr2en.translate.batching import UnitResult, assemble, plan_batches, plan_work
+from fr2en.translate.vocab import MarianVocab
+from fr2en.types import Translation
+
+# Runs batches of source pieces (each piece list ends with end-of-sentence) in the order given and
+# yields each batch's results, one per row, as soon as that batch is done.
+RunBatches = Callable[[list[list[list[str]]]], Iterator[list[UnitResult]]]
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, not the whole machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
+
+
+def translate_sentences(
+    sentences: Sequence[str],
+    *,
+    vocab: MarianVocab,
+    settings: ModelSettings,
+    window: int,
+    run_batches: RunBatches,
+    progress: Progress | None = None,
+    min_batches: int = 1,
+) -> list[Translation]:
+    """Translate ``sentences`` with ``run_batches``; one Translation each, in input order.
+
+    ``progress`` is told (sentences done, sentences in all) as batches finish, counting each input
+    sentence once even when it repeats or was cut into parts. ``min_batches`` asks for at least that
+    many batches when there are enough units, so that parallel workers all have work.
+    """
+    # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
+    plan = plan_work(sentences, vocab.count, window - 1)
+    pieces = [vocab.pieces(unit) for unit in plan.units]
+    beam = max(1, settings.beam)
+    budget = max(settings.batch_tokens // beam, 1)
+    batches = plan_batches([len(p) for p in pieces], budget, settings.max_batch_sentences, min_batches)
+    results: list[UnitResult] = [UnitResult("")] * len(pieces)
+    done = 0
+    outputs = run_batches([[pieces[i] for i in batch] for batch in batches])
+    for batch, batch_results in zip(batches, outputs, strict=True):
+        for index, result in zip(batch, batch_results, strict=True):
+            results[index] = result
+        done += len(batch)
+        if progress is not None:
+            progress(len(sentences) * done // len(pieces), len(sentences))
+    if progress is not None and not pieces:
+        progress(len(sentences), len(sentences))
+    return assemble(plan, results)
