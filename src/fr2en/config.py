@@ -27,6 +27,7 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 TINY_MODEL = "fr2en:tiny"
 ALL_FORMATS = ("txt", "tsv", "jsonl", "tmx", "html")
 DEVICES = ("auto", "cpu", "cuda")
+BACKENDS = ("auto", "torch", "ct2")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,11 @@ class ModelSettings:
 
     name: str = DEFAULT_MODEL
     revision: str = ""
+    # auto picks ct2 (CTranslate2, int8 on CPU) when the fr2en[fast] extra is installed, else torch.
+    backend: str = "auto"
     device: str = "auto"
+    # CPU threads for the model; 0 uses every core this process may run on.
+    threads: int = 0
     beam: int = 4
     # Source tokens per batch (padding included); beam search divides it by the beam size.
     batch_tokens: int = 4096
@@ -100,7 +105,12 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
 
 def _section_types() -> dict[str, type[Any]]:
     hints = typing.get_type_hints(Settings)
-    return {name: hint for name, hint in hints.items() if dataclasses.is_dataclass(hint)}
+    # isinstance(..., type) first: is_dataclass alone would also accept dataclass instances.
+    return {
+        name: hint
+        for name, hint in hints.items()
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint)
+    }
 
 
 def _apply(settings: Settings, values: Mapping[str, Mapping[str, Any]], origin: str) -> Settings:
@@ -161,6 +171,10 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 def validate(settings: Settings) -> Settings:
     """Check values that have a type but not every value of it makes sense."""
     model, score, output = settings.model, settings.score, settings.output
+    if model.backend not in BACKENDS:
+        raise ConfigError(f"model.backend must be one of {', '.join(BACKENDS)}, got {model.backend!r}")
+    if model.threads < 0:
+        raise ConfigError(f"model.threads must be 0 (every core) or more, got {model.threads}")
     if model.device not in DEVICES:
         raise ConfigError(f"model.device must be one of {', '.join(DEVICES)}, got {model.device!r}")
     if model.beam < 1:
@@ -179,7 +193,8 @@ def validate(settings: Settings) -> Settings:
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
         raise ConfigError(
-            f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)} or all"
+            f"unknown output format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(ALL_FORMATS)} or all"
         )
     return replace(settings, output=replace(output, formats=formats))
 

@@ -7,25 +7,39 @@ from pathlib import Path
 
 import typer
 
-from fr2en.cli.options import ConfigOption, FormatOption, ModelOption, OutputOption, QuietOption, settings_from
+from fr2en.cli.options import (
+    ConfigOption,
+    FormatOption,
+    ModelOption,
+    OutputOption,
+    QuietOption,
+    settings_from,
+)
 from fr2en.errors import UsageError
 
 
 def translate_command(
-    paths: list[str] = typer.Argument(..., help="French .txt/.md files, folders (walked recursively), or - for stdin."),
+    paths: list[str] = typer.Argument(
+        ..., help="French .txt/.md files, folders (walked recursively), or - for stdin."
+    ),
     output: Path | None = OutputOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
     formats: str | None = FormatOption,
     beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
+    backend: str | None = typer.Option(
+        None, "--backend", help="auto, torch or ct2 (default: auto: ct2 when fr2en[fast] is installed)."
+    ),
     device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
-    threshold: float | None = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."
+    ),
     quiet: bool = QuietOption,
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
         config,
-        model={"name": model, "beam": beam, "device": device},
+        model={"name": model, "beam": beam, "backend": backend, "device": device},
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
     )
