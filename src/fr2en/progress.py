@@ -1,7 +1,9 @@
-"""Progress bars on stderr (rich): documents and sentences, with rate and ETA.
+"""Progress bars on stderr (rich): documents, and sentences across the whole run with rate and ETA.
 
 Shown only when stderr is a terminal and the user did not ask for quiet; rich itself honours
-``NO_COLOR``.
+``NO_COLOR``. A batch run learns how many sentences a document holds only when it segments it, so
+the sentences bar's total is an estimate until the end: the sentences known so far, plus the bytes
+still unread at the rate of sentences per byte seen so far.
 """
 
 from __future__ import annotations
@@ -11,14 +13,31 @@ from types import TracebackType
 from typing import Any
 
 
+def estimate_total(known_sentences: int, known_bytes: int, total_bytes: int) -> int:
+    """Sentences expected in all: those known, plus the unread bytes at the rate seen so far."""
+    if known_bytes <= 0:
+        return known_sentences
+    unread = max(0, total_bytes - known_bytes)
+    return known_sentences + round(unread * known_sentences / known_bytes)
+
+
 class ProgressDisplay:
-    """A context manager driving two bars: documents done, and sentences of the current document."""
+    """A context manager driving two bars: documents done, and sentences translated in the whole run.
+
+    A batch run calls :meth:`start` once, then for each group of documents :meth:`start_group`,
+    :meth:`sentences` (the translator's progress callback) and :meth:`end_group`.
+    """
 
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._progress: Any = None
         self._documents: Any = None
         self._sentences: Any = None
+        self._total_bytes = 0
+        self._done_bytes = 0
+        self._done_sentences = 0
+        self._group_bytes = 0
+        self._group_sentences = 0
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
@@ -51,26 +70,38 @@ class ProgressDisplay:
         if self._progress is not None:
             self._progress.__exit__(kind, value, traceback)
 
-    def start_documents(self, total: int) -> None:
-        """Begin the documents bar."""
+    def start(self, documents: int, total_bytes: int) -> None:
+        """Begin the run: ``documents`` inputs holding ``total_bytes`` bytes of text."""
+        self._total_bytes = total_bytes
         if self._progress is not None:
-            self._documents = self._progress.add_task("documents", total=total, rate="")
+            self._documents = self._progress.add_task("documents", total=documents, rate="")
+
+    def start_group(self, group_bytes: int) -> None:
+        """A group of documents holding ``group_bytes`` bytes is about to be translated."""
+        self._group_bytes = group_bytes
+        self._group_sentences = 0
+
+    def sentences(self, done: int, total: int) -> None:
+        """The translator's progress callback: ``done`` of the current group's ``total`` sentences."""
+        self._group_sentences = total
+        if self._progress is None:
+            return
+        known = self._done_sentences + total
+        expected = estimate_total(known, self._done_bytes + self._group_bytes, self._total_bytes)
+        if self._sentences is None:
+            self._sentences = self._progress.add_task("sentences", total=expected, rate="")
+        self._progress.update(self._sentences, total=expected, completed=self._done_sentences + done)
+        task = next((t for t in self._progress.tasks if t.id == self._sentences), None)
+        if task is not None and task.speed:
+            self._progress.update(self._sentences, rate=f"{task.speed:.1f} sent/s")
+
+    def end_group(self) -> None:
+        """The current group is translated: count its sentences and bytes as done."""
+        self._done_sentences += self._group_sentences
+        self._done_bytes += self._group_bytes
+        self._group_bytes = self._group_sentences = 0
 
     def document_done(self) -> None:
         """Advance the documents bar by one."""
         if self._progress is not None and self._documents is not None:
             self._progress.advance(self._documents)
-
-    def sentences(self, done: int, total: int) -> None:
-        """Show the current document's translation progress (units done of total)."""
-        if self._progress is None:
-            return
-        if self._sentences is None:
-            self._sentences = self._progress.add_task("sentences", total=total, rate="")
-        self._progress.update(self._sentences, total=total, completed=done)
-        task = next((t for t in self._progress.tasks if t.id == self._sentences), None)
-        if task is not None and task.speed:
-            self._progress.update(self._sentences, rate=f"{task.speed:.1f} sent/s")
-        if done >= total:
-            self._progress.remove_task(self._sentences)
-            self._sentences = None
