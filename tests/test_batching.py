@@ -45,8 +45,8 @@ def test_plan_batches_covers_every_index_once_within_limits(
         assert 1 <= len(batch) <= most
         padded = max(max(lengths[i], 1) for i in batch) * len(batch)
         assert padded <= budget or len(batch) == 1
-    if workers >= 2 and len(lengths) >= 2:
-        assert len(batches) >= 2
+    if len(lengths) >= workers:
+        assert len(batches) % workers == 0 or len(batches) == len(lengths)
 
 
 @given(lengths_strategy, st.integers(16, 4096), st.integers(1, 64))
@@ -67,9 +67,11 @@ def test_plan_batches_evens_out_sizes() -> None:
 
 
 def test_plan_batches_gives_parallel_workers_a_batch_each() -> None:
-    assert [len(b) for b in plan_batches([10] * 24, 10_000, 32, min_batches=2)] == [12, 12]
-    assert [len(b) for b in plan_batches([10] * 24, 10_000, 32, min_batches=1)] == [24]
-    assert len(plan_batches([10], 10_000, 32, min_batches=4)) == 1
+    assert [len(b) for b in plan_batches([10] * 24, 10_000, 32, workers=2)] == [12, 12]
+    assert [len(b) for b in plan_batches([10] * 24, 10_000, 32, workers=1)] == [24]
+    assert len(plan_batches([10], 10_000, 32, workers=4)) == 1
+    # Three batches' worth on two workers: four even batches, so both finish together.
+    assert [len(b) for b in plan_batches([10] * 80, 10_000, 32, workers=2)] == [20, 20, 20, 20]
 
 
 def test_plan_batches_respects_the_token_budget() -> None:

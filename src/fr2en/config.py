@@ -42,7 +42,8 @@ class ModelSettings:
     # CPU threads for the model; 0 uses every core this process may run on.
     threads: int = 0
     beam: int = 4
-    # Source tokens per batch (padding included); beam search divides it by the beam size.
+    # Source tokens per batch (padding included); the torch backend divides it by the beam size
+    # (its beam search keeps full-vocabulary scores for every hypothesis), CTranslate2 need not.
     batch_tokens: int = 4096
     max_batch_sentences: int = 32
     # The model's window; longer sentences are split at safe points and translated in parts.

@@ -44,33 +44,41 @@ def _greedy(order: Sequence[int], lengths: Sequence[int], budget_tokens: int, ca
 
 
 def plan_batches(
-    lengths: Sequence[int], budget_tokens: int, max_sentences: int, min_batches: int = 1
+    lengths: Sequence[int], budget_tokens: int, max_sentences: int, workers: int = 1
 ) -> list[list[int]]:
     """Group item indices into batches, longest first, so that padding is small and batches are even.
 
     A batch's cost is its padded size (longest item × items); it stays within ``budget_tokens`` and
     ``max_sentences``. An item longer than the budget still gets a batch of its own. Every index
-    appears exactly once. Batches are as few as the limits allow, but at least ``min_batches`` when
-    there are enough items (so that parallel workers all get one), and as even in size as that
-    count allows: 40 items at 32 a batch give 20 + 20, not 32 + 8, so no batch is a slow straggler.
+    appears exactly once. Batches are as few as the limits allow, rounded up to a multiple of
+    ``workers`` when there are enough items (so that parallel workers finish together: three
+    batches on two workers take as long as four), and as even in size as that count allows: 40
+    items at 32 a batch give 20 + 20, not 32 + 8, so that no batch is a slow straggler.
     """
     if not lengths:
         return []
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
     cap = max(1, max_sentences)
-    count = max(len(_greedy(order, lengths, budget_tokens, cap)), min(max(1, min_batches), len(order)))
+    fewest = len(_greedy(order, lengths, budget_tokens, cap))
+    workers = max(1, workers)
+    count = min(max(fewest, -(-fewest // workers) * workers), len(order))
     # The fewest items per batch that still needs no more than ``count`` batches; the number of
     # batches never grows with the cap, so a binary search finds it.
     low, high = -(-len(order) // count), cap
-    if low >= high:
-        return _greedy(order, lengths, budget_tokens, min(low, cap))
     while low < high:
         middle = (low + high) // 2
         if len(_greedy(order, lengths, budget_tokens, middle)) <= count:
             high = middle
         else:
             low = middle + 1
-    return _greedy(order, lengths, budget_tokens, low)
+    batches = _greedy(order, lengths, budget_tokens, low)
+    # Even sizes can leave fewer batches than workers (5 items, 4 workers: 2 + 2 + 1); halve the
+    # biggest until there are enough. Halves of a batch keep within every limit.
+    while len(batches) < count:
+        biggest = max(range(len(batches)), key=lambda b: len(batches[b]))
+        batch = batches[biggest]
+        batches[biggest : biggest + 1] = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+    return batches
 
 
 def max_new_tokens(source_tokens: int, ratio: float, margin: int, window: int) -> int:

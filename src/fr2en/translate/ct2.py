@@ -197,7 +197,10 @@ class CT2Translator:
             window=self.window,
             run_batches=self._run_batches,
             progress=progress,
-            min_batches=self.inter_threads,
+            # CTranslate2 keeps a beam's hypotheses small (no full-vocabulary score tensors kept
+            # per step), so beam search need not shrink batches as the torch backend must.
+            budget_tokens=self.settings.batch_tokens,
+            workers=self.inter_threads,
         )
 
     def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:

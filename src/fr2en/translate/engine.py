@@ -37,20 +37,21 @@ def translate_sentences(
     window: int,
     run_batches: RunBatches,
     progress: Progress | None = None,
-    min_batches: int = 1,
+    budget_tokens: int | None = None,
+    workers: int = 1,
 ) -> list[Translation]:
     """Translate ``sentences`` with ``run_batches``; one Translation each, in input order.
 
     ``progress`` is told (sentences done, sentences in all) as batches finish, counting each input
-    sentence once even when it repeats or was cut into parts. ``min_batches`` asks for at least that
-    many batches when there are enough units, so that parallel workers all have work.
+    sentence once even when it repeats or was cut into parts. ``budget_tokens`` is the padded
+    source tokens per batch (default: ``batch_tokens`` divided by the beam size); ``workers`` is
+    how many batches the backend runs side by side (see :func:`plan_batches`).
     """
     # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
     plan = plan_work(sentences, vocab.count, window - 1)
     pieces = [vocab.pieces(unit) for unit in plan.units]
-    beam = max(1, settings.beam)
-    budget = max(settings.batch_tokens // beam, 1)
-    batches = plan_batches([len(p) for p in pieces], budget, settings.max_batch_sentences, min_batches)
+    budget = budget_tokens or max(settings.batch_tokens // max(1, settings.beam), 1)
+    batches = plan_batches([len(p) for p in pieces], budget, settings.max_batch_sentences, workers)
     results: list[UnitResult] = [UnitResult("")] * len(pieces)
     done = 0
     outputs = run_batches([[pieces[i] for i in batch] for batch in batches])
