@@ -44,14 +44,18 @@ def translate_sentences(
 
     ``progress`` is told (sentences done, sentences in all) as batches finish, counting each input
     sentence once even when it repeats or was cut into parts. ``budget_tokens`` is the padded
-    source tokens per batch (default: ``batch_tokens`` divided by the beam size); ``workers`` is
-    how many batches the backend runs side by side (see :func:`plan_batches`).
+    source tokens per batch (default: ``batch_tokens`` divided by the beam size); sentences per
+    batch are ``max_batch_sentences`` divided by the beam size; ``workers`` is how many batches
+    the backend runs side by side (see :func:`plan_batches`).
     """
     # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
     plan = plan_work(sentences, vocab.count, window - 1)
     pieces = [vocab.pieces(unit) for unit in plan.units]
-    budget = budget_tokens or max(settings.batch_tokens // max(1, settings.beam), 1)
-    batches = plan_batches([len(p) for p in pieces], budget, settings.max_batch_sentences, workers)
+    beam = max(1, settings.beam)
+    budget = budget_tokens or max(settings.batch_tokens // beam, 1)
+    # Each sentence carries ``beam`` hypotheses through decoding: cap the hypotheses, not sentences.
+    most = max(1, settings.max_batch_sentences // beam)
+    batches = plan_batches([len(p) for p in pieces], budget, most, workers)
     results: list[UnitResult] = [UnitResult("")] * len(pieces)
     done = 0
     outputs = run_batches([[pieces[i] for i in batch] for batch in batches])
