@@ -50,6 +50,17 @@ def cache_folder() -> Path:
     return Path(os.environ.get("FR2EN_CACHE_DIR") or HERE / ".cache")
 
 
+def cpu_name() -> str:
+    """The CPU's model name, for the conditions line."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -71,7 +82,7 @@ def _work_naive(plan: dict[str, Any], beam: int) -> dict[str, Any]:
     hf_logging.disable_progress_bar()
     tokenizer = MarianTokenizer.from_pretrained(plan["model"])
     model = MarianMTModel.from_pretrained(plan["model"]).eval()
-    loaded = time.perf_counter()
+    loaded, cpu = time.perf_counter(), time.process_time()
     length = plan["target_tokens"]
     outputs = []
     with torch.inference_mode():
@@ -80,7 +91,12 @@ def _work_naive(plan: dict[str, Any], beam: int) -> dict[str, Any]:
             ids = model.generate(**inputs, num_beams=beam, min_new_tokens=length, max_new_tokens=length)
             outputs.append(tokenizer.decode(ids[0], skip_special_tokens=True))
     done = time.perf_counter()
-    return {"sentences": len(outputs), "load_s": loaded - started, "run_s": done - loaded}
+    return {
+        "sentences": len(outputs),
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "cpu_s": time.process_time() - cpu,
+    }
 
 
 def _work_raw_ct2(plan: dict[str, Any], beam: int, inter: int, intra: int, batch: str) -> dict[str, Any]:
@@ -92,7 +108,7 @@ def _work_raw_ct2(plan: dict[str, Any], beam: int, inter: int, intra: int, batch
     translator = ctranslate2.Translator(
         plan["ct2_model"], device="cpu", compute_type="int8", inter_threads=inter, intra_threads=intra
     )
-    loaded = time.perf_counter()
+    loaded, cpu = time.perf_counter(), time.process_time()
     size, kind = batch.split(":")
     length = plan["target_tokens"]
     source = [[*processor.encode(s, out_type=str), "</s>"] for s in plan["sentences"]]
@@ -106,7 +122,12 @@ def _work_raw_ct2(plan: dict[str, Any], beam: int, inter: int, intra: int, batch
     )
     outputs = [processor.decode_pieces(r.hypotheses[0]) for r in results]
     done = time.perf_counter()
-    return {"sentences": len(outputs), "load_s": loaded - started, "run_s": done - loaded}
+    return {
+        "sentences": len(outputs),
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "cpu_s": time.process_time() - cpu,
+    }
 
 
 def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]:
@@ -125,7 +146,7 @@ def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]
     )
     # The benchmark-only hook: every output exactly target_tokens long, as for the other systems.
     translator = load_translator(settings.model, forced_output_tokens=plan["target_tokens"])
-    loaded = time.perf_counter()
+    loaded, cpu = time.perf_counter(), time.process_time()
     report = run_batch([plan["documents"]], out, settings, translator=translator, show_progress=False)
     done = time.perf_counter()
     shutil.rmtree(out, ignore_errors=True)
@@ -137,6 +158,7 @@ def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]
         "sentences": sentences,
         "load_s": loaded - started,
         "run_s": done - loaded,
+        "cpu_s": time.process_time() - cpu,
         "backend": translator.info.backend
         + (f"-{translator.info.precision}" if translator.info.precision else ""),
     }
@@ -230,7 +252,8 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     target_tokens = args.target_tokens or round(mean_tokens)
     documents = work / "documents"
     documents.mkdir()
-    per_doc = args.doc_sentences
+    # One document by default: every system then gets all the sentences in one go.
+    per_doc = args.doc_sentences or len(sentences)
     for start in range(0, len(sentences), per_doc):
         # One sentence per paragraph, so that the segmenter gives back exactly these sentences.
         text = "\n\n".join(sentences[start : start + per_doc]) + "\n"
@@ -241,6 +264,7 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "sentences": sentences,
         "naive_sentences": sentences[:: args.naive_stride],
         "documents": str(documents),
+        "documents_count": len(list(documents.iterdir())),
         "target_tokens": target_tokens,
         "mean_source_tokens": mean_tokens,
     }
@@ -300,6 +324,8 @@ def summarise(system: System, runs: list[dict[str, Any]], target_tokens: int) ->
         "tok_per_s": statistics.median(rates) * target_tokens,
         "load_s": statistics.median(r["load_s"] for r in runs),
         "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+        # CPU time per sentence (all threads): the work done, whatever else ran on the machine.
+        "cpu_ms_per_sent": statistics.median(1000 * r["cpu_s"] / r["sentences"] for r in runs),
         "imported_torch": any(r["imported_torch"] for r in runs),
         "rounds": [round(rate, 3) for rate in rates],
     }
@@ -330,13 +356,14 @@ def ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]], naive: dict[int, float]) -> str:
     """The results as a Markdown table."""
     lines = [
-        "| system | beam | sent/s | target tok/s | × naive | load s | peak RSS MB | imports torch |",
-        "|---|---|---|---|---|---|---|---|",
+        "| system | beam | sent/s | target tok/s | × naive | CPU ms/sent | load s | peak RSS MB | torch |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['beam']} | {r['sent_per_s']:.2f} | {r['tok_per_s']:.0f} | "
-            f"{r['sent_per_s'] / naive[r['beam']]:.1f} | {r['load_s']:.1f} | {r['peak_rss_mb']:.0f} | "
+            f"{r['sent_per_s'] / naive[r['beam']]:.1f} | {r['cpu_ms_per_sent']:.0f} | {r['load_s']:.1f} | "
+            f"{r['peak_rss_mb']:.0f} | "
             f"{'yes' if r['imported_torch'] else 'no'} |"
         )
     return "\n".join(lines)
@@ -361,7 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--naive-stride", type=int, default=4, help="the naive baseline runs every Nth sentence"
     )
-    parser.add_argument("--doc-sentences", type=int, default=24, help="sentences per input document")
+    parser.add_argument(
+        "--doc-sentences", type=int, default=0, help="sentences per input document (default: all in one)"
+    )
     parser.add_argument(
         "--target-tokens", type=int, default=0, help="forced output length (default: mean source)"
     )
@@ -407,10 +436,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for backend in ("torch", "ct2")
     }
     header = (
-        f"{len(plan['sentences'])} newstest2013 sentences (naive: every {args.naive_stride}th), "
+        f"{len(plan['sentences'])} newstest2013 sentences in {plan['documents_count']} document(s) "
+        f"(naive: every {args.naive_stride}th), "
         f"mean {plan['mean_source_tokens']:.1f} source tokens, every output forced to "
         f"{plan['target_tokens']} tokens; {args.rounds} interleaved rounds, medians; "
-        f"{cores} cores ({platform.processor() or platform.machine()}), "
+        f"{cores} cores ({cpu_name()}), "
         f"python {platform.python_version()}; {time.perf_counter() - started:.0f} s in all"
     )
     print(header)

@@ -1,9 +1,5 @@
 """Batch runs: find the inputs, translate each, isolate failures, write outputs and a report.
 
-Documents are translated in groups of about :data:`GROUP_BYTES` of text with one translator call
-per group, so that many short articles fill batches as well as one long one does; a failure to
-read or write a document still affects that document alone.
-
 For an input folder ``F`` the file ``F/sub/name.txt`` gives ``<out>/sub/name.*`` (the tree below
 ``F`` is mirrored); a file given by itself gives ``<out>/name.*``. Two inputs that would share
 output names in one folder (``a.txt`` and ``a.md``) keep their full file names instead
@@ -23,17 +19,14 @@ from pathlib import Path
 from fr2en import read
 from fr2en.config import Settings
 from fr2en.errors import Fr2EnError, InputError, OutputError, UsageError
-from fr2en.pipeline import assemble, run_signature, translate_documents
+from fr2en.pipeline import assemble, run_signature, translate_document
 from fr2en.progress import ProgressDisplay
 from fr2en.translate import ModelInfo, Translator, load_translator, resolve_backend
-from fr2en.types import BatchReport, Document, DocumentReport, DocumentResult, RunSignature
+from fr2en.types import BatchReport, DocumentReport, RunSignature
 from fr2en.write import atomic_write_text, output_paths, report, write_outputs
 
 INPUT_SUFFIXES = (".txt", ".md")
 REPORT_NAME = "report.json"
-# Text translated per translator call: a few hundred sentences, enough for full batches on every
-# worker, little enough that an interrupted run loses under a minute of work.
-GROUP_BYTES = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,8 +55,11 @@ def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            wanted = name.lower().endswith(INPUT_SUFFIXES) and not name.startswith(".")
-            if wanted and not _is_output_name(name):
+            if (
+                name.lower().endswith(INPUT_SUFFIXES)
+                and not name.startswith(".")
+                and not _is_output_name(name)
+            ):
                 yield here / name
 
 
@@ -112,87 +108,37 @@ class _LazyTranslator:
         if self.loaded is not None:
             return self.loaded.info
         model = self.settings.model
-        backend = resolve_backend(model.backend)
-        return ModelInfo(model.name, model.revision or "unresolved", backend, model.device)
+        return ModelInfo(model.name, model.revision or "unresolved", resolve_backend(model.backend), model.device)
 
     def signature(self) -> RunSignature:
         return run_signature(self.info(), self.settings)
 
 
-def _size(item: InputFile) -> int:
-    try:
-        return item.path.stat().st_size
-    except OSError:
-        return 0  # reading it will fail and say why
-
-
-def groups(files: Sequence[InputFile], group_bytes: int) -> Iterator[list[InputFile]]:
-    """Consecutive runs of ``files`` holding about ``group_bytes`` bytes each (at least one file)."""
-    group: list[InputFile] = []
-    size = 0
-    for item in files:
-        group.append(item)
-        size += _size(item)
-        if size >= group_bytes:
-            yield group
-            group, size = [], 0
-    if group:
-        yield group
-
-
-def _failed(item: InputFile, error: Exception) -> DocumentReport:
-    return DocumentReport(input=item.label, status="failed", error=str(error))
-
-
-def _translate_group(
-    items: Sequence[InputFile],
-    out_dir: Path,
-    settings: Settings,
-    model: _LazyTranslator,
-    display: ProgressDisplay,
-) -> list[DocumentReport]:
-    """Read, translate (in one call) and write a group of documents; one report each, in order."""
-    reports: dict[int, DocumentReport] = {}
-    readable: list[tuple[int, Document]] = []
-    for index, item in enumerate(items):
-        try:
-            document = read.read_file(item.path, item.label)
-            targets = output_paths(out_dir / item.base, settings.output.formats)
-            if any(target.resolve() == item.path.resolve() for target in targets):
-                raise OutputError(
-                    f"{item.label}: an output would overwrite the input; choose another -o folder"
-                )
-        except (InputError, OutputError) as exc:
-            reports[index] = _failed(item, exc)
-            continue
-        readable.append((index, document))
-    with_text = [document for _, document in readable if document.paragraphs]
-    display.start_group(sum(_size(item) for item in items))
-    results = translate_documents(with_text, model.get(), settings, display.sentences) if with_text else []
-    display.end_group()
-    translated = iter(results)
-    for index, document in readable:
-        item = items[index]
-        result: DocumentResult = (
-            next(translated) if document.paragraphs else assemble(document, (), (), model.info(), settings)
-        )
-        try:
-            written = write_outputs(result, out_dir / item.base, settings.output.formats)
-        except OutputError as exc:
-            reports[index] = _failed(item, exc)
-            continue
-        reports[index] = DocumentReport(
-            input=item.label,
-            status="done",
-            outputs=tuple(str(p.relative_to(out_dir)) for p in written),
-            sentences=len(result.source_sentences),
-            mean_score=round(result.mean_score, 4) if result.mean_score is not None else None,
-            flagged=result.flagged,
-            seconds=result.seconds,
-            encoding=document.encoding,
-            notes=result.notes,
-        )
-    return [reports[index] for index in range(len(items))]
+def _translate_one(
+    item: InputFile, out_dir: Path, settings: Settings, model: _LazyTranslator, display: ProgressDisplay
+) -> DocumentReport:
+    started = time.perf_counter()
+    document = read.read_file(item.path, item.label)
+    inputs = {item.path.resolve()}
+    targets = output_paths(out_dir / item.base, settings.output.formats)
+    if any(target.resolve() in inputs for target in targets):
+        raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
+    if document.paragraphs:
+        result = translate_document(document, model.get(), settings, display.sentences)
+    else:
+        result = assemble(document, (), (), model.info(), settings)
+    written = write_outputs(result, out_dir / item.base, settings.output.formats)
+    return DocumentReport(
+        input=item.label,
+        status="done",
+        outputs=tuple(str(p.relative_to(out_dir)) for p in written),
+        sentences=len(result.source_sentences),
+        mean_score=round(result.mean_score, 4) if result.mean_score is not None else None,
+        flagged=result.flagged,
+        seconds=time.perf_counter() - started,
+        encoding=document.encoding,
+        notes=result.notes,
+    )
 
 
 def run_batch(
@@ -220,18 +166,19 @@ def run_batch(
     interrupted = False
     fatal: Fr2EnError | None = None
     with ProgressDisplay(show_progress) as display:
-        display.start(len(files), sum(_size(item) for item in files))
-        for group in groups(files, GROUP_BYTES):
+        display.start_documents(len(files))
+        for item in files:
             try:
-                reports.extend(_translate_group(group, out, settings, model, display))
+                reports.append(_translate_one(item, out, settings, model, display))
+            except (InputError, OutputError) as exc:
+                reports.append(DocumentReport(input=item.label, status="failed", error=str(exc)))
             except KeyboardInterrupt:
                 interrupted = True
                 break
             except Fr2EnError as exc:
                 fatal = exc
                 break
-            for _ in group:
-                display.document_done()
+            display.document_done()
     batch = BatchReport(
         documents=tuple(reports),
         output_dir=str(out),

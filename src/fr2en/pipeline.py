@@ -93,38 +93,16 @@ def assemble(
     )
 
 
-def translate_documents(
-    documents: Sequence[Document],
-    translator: Translator,
-    settings: Settings,
-    progress: Progress | None = None,
-) -> list[DocumentResult]:
-    """Segment, translate, align and score several documents, in order, with one translator call.
-
-    Small documents then share batches (and a sentence repeated across them is translated once),
-    which keeps a batch job of many short articles as fast as one long one. Each result's
-    ``seconds`` is its share of the whole, by sentences.
-    """
-    started = time.perf_counter()
-    segmented = [segment.segment(document) for document in documents]
-    texts = [sentence.text for sentences in segmented for sentence in sentences]
-    translations = translator.translate(texts, progress) if texts else []
-    elapsed = time.perf_counter() - started
-    results: list[DocumentResult] = []
-    offset = 0
-    for document, sentences in zip(documents, segmented, strict=True):
-        mine = translations[offset : offset + len(sentences)]
-        offset += len(sentences)
-        share = elapsed * len(sentences) / len(texts) if texts else elapsed / len(documents)
-        results.append(assemble(document, sentences, mine, translator.info, settings, share))
-    return results
-
-
 def translate_document(
     document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
 ) -> DocumentResult:
     """Segment, translate, align and score one document."""
-    return translate_documents([document], translator, settings, progress)[0]
+    started = time.perf_counter()
+    sentences = segment.segment(document)
+    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
+    return assemble(
+        document, sentences, translations, translator.info, settings, time.perf_counter() - started
+    )
 
 
 def translate_text(

@@ -1,9 +1,9 @@
-"""Progress bars on stderr (rich): documents, and sentences across the whole run with rate and ETA.
+"""Progress bars on stderr (rich): documents, and sentences across the whole run, with rate and ETA.
 
 Shown only when stderr is a terminal and the user did not ask for quiet; rich itself honours
-``NO_COLOR``. A batch run learns how many sentences a document holds only when it segments it, so
-the sentences bar's total is an estimate until the end: the sentences known so far, plus the bytes
-still unread at the rate of sentences per byte seen so far.
+``NO_COLOR``. A batch run learns how many sentences a document holds only when it gets to it, so
+the sentences bar's total is an estimate until the last document: the sentences known so far, plus
+the documents still to come at the mean seen so far. Its rate and ETA are over the whole run.
 """
 
 from __future__ import annotations
@@ -13,19 +13,20 @@ from types import TracebackType
 from typing import Any
 
 
-def estimate_total(known_sentences: int, known_bytes: int, total_bytes: int) -> int:
-    """Sentences expected in all: those known, plus the unread bytes at the rate seen so far."""
-    if known_bytes <= 0:
+def estimate_total(known_sentences: int, documents_seen: int, documents_total: int) -> int:
+    """Sentences expected in the whole run: those known, plus the unseen documents at the mean so far."""
+    if documents_seen <= 0:
         return known_sentences
-    unread = max(0, total_bytes - known_bytes)
-    return known_sentences + round(unread * known_sentences / known_bytes)
+    unseen = max(0, documents_total - documents_seen)
+    return known_sentences + round(unseen * known_sentences / documents_seen)
 
 
 class ProgressDisplay:
     """A context manager driving two bars: documents done, and sentences translated in the whole run.
 
-    A batch run calls :meth:`start` once, then for each group of documents :meth:`start_group`,
-    :meth:`sentences` (the translator's progress callback) and :meth:`end_group`.
+    The translator's progress callback (:meth:`sentences`) reports one call at a time (done of
+    total); a call that reached its total is counted as finished when the next one starts or when
+    :meth:`document_done` is called, so a document translated in several calls adds up.
     """
 
     def __init__(self, enabled: bool | None = None) -> None:
@@ -33,11 +34,11 @@ class ProgressDisplay:
         self._progress: Any = None
         self._documents: Any = None
         self._sentences: Any = None
-        self._total_bytes = 0
-        self._done_bytes = 0
-        self._done_sentences = 0
-        self._group_bytes = 0
-        self._group_sentences = 0
+        self._documents_total = 0
+        self._documents_done = 0
+        self._finished = 0  # sentences of calls already over
+        self._call_done = 0
+        self._call_total = 0
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
@@ -70,38 +71,36 @@ class ProgressDisplay:
         if self._progress is not None:
             self._progress.__exit__(kind, value, traceback)
 
-    def start(self, documents: int, total_bytes: int) -> None:
-        """Begin the run: ``documents`` inputs holding ``total_bytes`` bytes of text."""
-        self._total_bytes = total_bytes
+    def start_documents(self, total: int) -> None:
+        """Begin the documents bar."""
+        self._documents_total = total
         if self._progress is not None:
-            self._documents = self._progress.add_task("documents", total=documents, rate="")
+            self._documents = self._progress.add_task("documents", total=total, rate="")
 
-    def start_group(self, group_bytes: int) -> None:
-        """A group of documents holding ``group_bytes`` bytes is about to be translated."""
-        self._group_bytes = group_bytes
-        self._group_sentences = 0
+    def _close_call(self) -> None:
+        self._finished += self._call_total
+        self._call_done = self._call_total = 0
 
     def sentences(self, done: int, total: int) -> None:
-        """The translator's progress callback: ``done`` of the current group's ``total`` sentences."""
-        self._group_sentences = total
+        """The translator's progress callback: ``done`` of the current call's ``total`` sentences."""
+        if self._call_total and self._call_done >= self._call_total:
+            self._close_call()
+        self._call_done, self._call_total = done, total
         if self._progress is None:
             return
-        known = self._done_sentences + total
-        expected = estimate_total(known, self._done_bytes + self._group_bytes, self._total_bytes)
+        expected = estimate_total(
+            self._finished + total, self._documents_done + 1, max(self._documents_total, 1)
+        )
         if self._sentences is None:
             self._sentences = self._progress.add_task("sentences", total=expected, rate="")
-        self._progress.update(self._sentences, total=expected, completed=self._done_sentences + done)
+        self._progress.update(self._sentences, total=expected, completed=self._finished + done)
         task = next((t for t in self._progress.tasks if t.id == self._sentences), None)
         if task is not None and task.speed:
             self._progress.update(self._sentences, rate=f"{task.speed:.1f} sent/s")
 
-    def end_group(self) -> None:
-        """The current group is translated: count its sentences and bytes as done."""
-        self._done_sentences += self._group_sentences
-        self._done_bytes += self._group_bytes
-        self._group_bytes = self._group_sentences = 0
-
     def document_done(self) -> None:
-        """Advance the documents bar by one."""
+        """Advance the documents bar by one; the document's sentences count as finished."""
+        self._close_call()
+        self._documents_done += 1
         if self._progress is not None and self._documents is not None:
             self._progress.advance(self._documents)

@@ -13,6 +13,7 @@ while Python turns finished batches back into text.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import json
@@ -20,8 +21,10 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -29,13 +32,23 @@ from typing import Any
 from fr2en.config import ModelSettings, cache_dir
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
 from fr2en.translate.engine import available_cores, translate_sentences
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
 INSTALL_HINT = "pip install 'fr2en[fast]'"
+# Translators still alive when Python exits. CTranslate2 4.x aborts the process at exit ("terminate
+# called without an active exception", status 134) if a translator that ran a Python step callback
+# is destroyed during interpreter shutdown, so they are released just before it.
+_LIVE: weakref.WeakSet[CT2Translator] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_all() -> None:
+    for translator in list(_LIVE):
+        translator.release()
 # Bump when the conversion itself changes, so that old conversions are not reused.
 CONVERSION_VERSION = "1"
 
@@ -97,10 +110,11 @@ def converted_model_dir(source: ModelSource, compute_type: str, cache: Path) -> 
 def _convert(source: ModelSource, compute_type: str, target: Path) -> None:
     """Run CTranslate2's converter on ``source`` into ``target`` (needs transformers and torch)."""
     from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
 
-    from fr2en.translate.marian import quiet_transformers
-
-    quiet_transformers()
+    # Loading bars and advice from transformers would only clutter fr2en's stderr.
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     TransformersConverter(str(source.path)).convert(str(target), quantization=compute_type, force=True)
 
 
@@ -178,6 +192,11 @@ class CT2Translator:
                 f"cannot load the CTranslate2 model of {source.name} from {path}: {first}"
             ) from None
         self._info = ModelInfo(source.name, source.revision, "ct2", self.device, self.compute_type)
+        _LIVE.add(self)
+
+    def release(self) -> None:
+        """Free the model now (the translator cannot be used afterwards)."""
+        self.translator = None
 
     @property
     def info(self) -> ModelInfo:
@@ -208,32 +227,29 @@ class CT2Translator:
         remaining = iter(batches)
         pending = deque(self._submit(batch) for batch in islice(remaining, 2 * self.inter_threads))
         while pending:
-            handles, step_logprobs = pending.popleft()
+            running = pending.popleft()
             following = next(remaining, None)
             if following is not None:
                 pending.append(self._submit(following))
-            yield [self._result(handle.result(), step_logprobs, row) for row, handle in enumerate(handles)]
+            yield [self._result(running, row) for row in range(len(running.handles))]
 
-    def _submit(self, batch: list[list[str]]) -> tuple[list[Any], list[list[float]] | None]:
-        """Start one batch; returns its async handles and where greedy per-token log-probs land."""
+    def _submit(self, batch: list[list[str]]) -> _Running:
+        """Start one batch on CTranslate2's workers and return at once."""
         beam = max(1, self.settings.beam)
-        cap = max_new_tokens(
-            max(len(pieces) for pieces in batch),
-            self.settings.max_new_tokens_ratio,
-            self.settings.max_new_tokens_margin,
-            self.window,
-        )
+        ratio, margin = self.settings.max_new_tokens_ratio, self.settings.max_new_tokens_margin
+        caps = [max_new_tokens(len(pieces), ratio, margin, self.window) for pieces in batch]
         # As transformers: an empty output is allowed (the scorer flags it), and an output that
-        # reaches the cap ends with a forced end-of-sentence, so one token fewer of text.
-        shortest, longest = 0, max(1, cap - 1)
+        # reaches its cap ends with a forced end-of-sentence, so it has one token fewer of text.
+        shortest, longest = 0, max(1, max(caps) - 1)
         if self.forced_output_tokens is not None:
             shortest = longest = self.forced_output_tokens
+            caps = [self.forced_output_tokens + 1] * len(batch)
         options: dict[str, Any] = {
             "beam_size": beam,
             "max_decoding_length": longest,
             "min_decoding_length": shortest,
             "max_input_length": 0,  # the window split already keeps every unit within the model's window
-            "return_scores": True,
+            "return_scores": True,  # also what makes the greedy callback's log_prob available
             "return_end_token": True,
         }
         step_logprobs: list[list[float]] | None = None
@@ -242,25 +258,85 @@ class CT2Translator:
             step_logprobs = [[] for _ in batch]
             options["callback"] = _recorder(step_logprobs)
         handles = self.translator.translate_batch(batch, asynchronous=True, **options)
-        return handles, step_logprobs
+        return _Running(handles, step_logprobs, caps)
 
-    def _result(self, result: Any, step_logprobs: list[list[float]] | None, row: int) -> UnitResult:
+    def _result(self, running: _Running, row: int) -> UnitResult:
         """One row's UnitResult from CTranslate2's result (and the greedy log-probs, if any)."""
+        result = running.handles[row].result()
         pieces: list[str] = list(result.hypotheses[0]) if result.hypotheses else []
+        # CTranslate2's score is the sum of the tokens' log-probs divided by their number (length
+        # penalty 1, end-of-sentence counted).
+        mean = float(result.scores[0]) if result.scores else None
+        logprobs = running.step_logprobs[row] if running.step_logprobs is not None else None
+        if logprobs is not None and len(logprobs) != len(pieces):
+            logprobs = None
+        # A batch decodes up to its longest row's cap; a row that ran past its own is cut back to
+        # it, so that what a sentence gets does not depend on its neighbours in the batch.
+        own = max(1, running.caps[row] - 1)
+        if len(pieces) > own:
+            pieces = pieces[:own]
+            logprobs = logprobs[:own] if logprobs is not None else None
         # Without an end-of-sentence token, decoding stopped at the cap.
         hit_limit = not pieces or pieces[-1] != self.vocab.eos
         text = self.vocab.detokenize(pieces)
-        if step_logprobs is not None and len(step_logprobs[row]) == len(pieces):
-            return UnitResult.from_logprobs(text, step_logprobs[row], hit_limit)
-        # CTranslate2's score is the sum of the tokens' log-probs divided by their number (length
-        # penalty 1, end-of-sentence counted), so the sum comes back by multiplying.
-        score = float(result.scores[0]) if result.scores else None
+        if logprobs is not None:
+            return UnitResult.from_logprobs(text, logprobs, hit_limit)
         return UnitResult(
             text=text,
             tokens=len(pieces),
-            logprob_sum=score * len(pieces) if score is not None and pieces else None,
+            logprob_sum=mean * len(pieces) if mean is not None and pieces else None,
             hit_limit=hit_limit,
         )
+
+    def score_translations(
+        self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        """The model's evidence about English made elsewhere: force-decode each target given its source.
+
+        One Translation per pair with the target's per-token log-probabilities summarised as in
+        :meth:`translate` (mean and minimum, end of sentence included). A pair with an empty side, or
+        a side longer than the model's window, gets no evidence (``logprob`` None).
+        """
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+        cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
+        results = [Translation(source=s, text=t) for s, t in cleaned]
+        encoded = [
+            (index, self.vocab.pieces(source), self.vocab.target_pieces(target))
+            for index, (source, target) in enumerate(cleaned)
+            if source and target
+        ]
+        # CTranslate2 appends the end-of-sentence token to each target itself.
+        fits = [(i, s, t[:-1]) for i, s, t in encoded if len(s) <= self.window and len(t) <= self.window]
+        lengths = [len(s) + len(t) for _, s, t in fits]
+        batches = plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences)
+        done = 0
+        for batch in batches:
+            rows = [fits[b] for b in batch]
+            scored = self.translator.score_batch([s for _, s, _ in rows], [t for _, _, t in rows])
+            for (index, _, _), result in zip(rows, scored, strict=True):
+                logprobs = [float(x) for x in result.log_probs]
+                source, target = cleaned[index]
+                results[index] = Translation(
+                    source=source,
+                    text=target,
+                    logprob=sum(logprobs) / len(logprobs),
+                    min_logprob=min(logprobs),
+                    tokens=len(logprobs),
+                )
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(fits))
+        return results
+
+
+@dataclass(frozen=True)
+class _Running:
+    """A batch handed to CTranslate2: its async results, the greedy log-probs as they come, row caps."""
+
+    handles: list[Any]
+    step_logprobs: list[list[float]] | None
+    caps: list[int]
 
 
 def _recorder(store: list[list[float]]) -> Callable[[Any], bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from fr2en.config import ModelSettings
 from fr2en.translate import Progress
@@ -27,6 +28,17 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
         return max(1, os.cpu_count() or 1)
+
+
+def forced_length_settings(settings: ModelSettings, tokens: int | None) -> ModelSettings:
+    """``settings`` with every generation cap exactly ``tokens`` (benchmarks only; None: unchanged).
+
+    The cap is ``ratio × source tokens + margin``: a zero ratio and a margin of ``tokens`` make it
+    ``tokens`` for every sentence, in every backend, without touching their generation code.
+    """
+    if tokens is None:
+        return settings
+    return replace(settings, max_new_tokens_ratio=0.0, max_new_tokens_margin=tokens)
 
 
 def translate_sentences(

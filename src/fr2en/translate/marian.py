@@ -1,11 +1,12 @@
-"""The torch backend: transformers' ``MarianMTModel``, batched by a token budget and length-sorted.
+"""The transformers backend: ``MarianMTModel`` + ``MarianTokenizer``, batched and length-sorted.
 
-Planning (deduplication, the window split, batching, rejoining) is shared with every backend in
-:mod:`fr2en.translate.engine`, and so is tokenisation (:mod:`fr2en.translate.vocab`, sentencepiece
-exactly as ``MarianTokenizer`` does it). The model's own evidence (per-token log-probabilities of the
-chosen output) is captured during generation at almost no cost: a last logits processor keeps the
-top few log-probabilities of every step, which is enough to recover the score of each token the
-search kept.
+Planning — each unique sentence translated once, sentences longer than the model's window cut at
+safe places and rejoined, batches by a token budget — is shared with every backend
+(:mod:`fr2en.translate.engine`), and so is tokenisation (:mod:`fr2en.translate.vocab`).
+
+The model's own evidence (per-token log-probabilities of the chosen output) is captured during
+generation at almost no cost: a last logits processor keeps the top few log-probabilities of every
+step, which is enough to recover the score of each token the search kept.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList, MarianMTModel
+from transformers import LogitsProcessor, LogitsProcessorList, MarianMTModel, MarianTokenizer
 
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
-from fr2en.translate.engine import available_cores, translate_sentences
+from fr2en.translate.engine import available_cores, forced_length_settings, translate_sentences
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
@@ -89,8 +90,8 @@ def token_logprobs(
     return result
 
 
-def quiet_transformers() -> None:
-    """fr2en draws its own progress; transformers' loading bars and advice would only clutter stderr."""
+def _quiet_transformers() -> None:
+    """fr2en draws its own progress; transformers' weight-loading bars and advice would only clutter stderr."""
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -103,16 +104,16 @@ class MarianTranslator:
     def __init__(
         self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
     ) -> None:
-        self.settings = settings
+        # forced_output_tokens is for benchmarks only (see load_translator): every cap that length.
+        self.settings = forced_length_settings(settings, forced_output_tokens)
         self.device = pick_device(settings.device)
-        # Benchmarks only: every output exactly this long (see load_translator).
-        self.forced_output_tokens = forced_output_tokens
         if self.device == "cpu":
             # The affinity mask, not the machine's core count: no oversubscription in a container.
             torch.set_num_threads(settings.threads or available_cores())
-        quiet_transformers()
+        _quiet_transformers()
         self.vocab = MarianVocab(source.path)
         try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(source.path))
             dtype = torch.float16 if self.device == "cuda" else torch.float32
             model = MarianMTModel.from_pretrained(str(source.path), dtype=dtype)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -121,7 +122,8 @@ class MarianTranslator:
         self.model = model.to(self.device).eval()
         self.window = min(settings.max_input_tokens, int(self.model.config.max_position_embeddings))
         self.eos_id = int(self.model.config.eos_token_id)
-        self.pad_id = int(self.model.config.pad_token_id)
+        if forced_output_tokens is not None:
+            self.model.generation_config.min_new_tokens = forced_output_tokens
         precision = "float16" if dtype == torch.float16 else ""
         self._info = ModelInfo(source.name, source.revision, "torch", self.device, precision)
 
@@ -132,7 +134,14 @@ class MarianTranslator:
 
     def count_tokens(self, text: str) -> int:
         """Source tokens of ``text``, end-of-sentence included."""
-        return self.vocab.count(text)
+        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
+        """Run planned batches of source pieces through :meth:`_generate`, one after another."""
+        beam = max(1, self.settings.beam)
+        for batch in batches:
+            outputs = self._generate([self.vocab.ids(pieces) for pieces in batch], beam)
+            yield [UnitResult.from_logprobs(text, logprobs, hit) for text, logprobs, hit in outputs]
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
@@ -145,15 +154,11 @@ class MarianTranslator:
             progress=progress,
         )
 
-    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
-        beam = max(1, self.settings.beam)
-        for batch in batches:
-            yield self._generate([self.vocab.ids(pieces) for pieces in batch], beam)
-
-    def _generate(self, batch_ids: list[list[int]], beam: int) -> list[UnitResult]:
-        """Run one batch through ``generate``: text, token log-probs and whether it stopped at the cap."""
+    def _generate(self, batch_ids: list[list[int]], beam: int) -> list[tuple[str, list[float], bool]]:
+        """Run one batch through ``generate``: (text, token log-probs, stopped at the cap) per row."""
+        pad_id = int(self.tokenizer.pad_token_id)
         longest = max(len(ids) for ids in batch_ids)
-        input_ids = torch.full((len(batch_ids), longest), self.pad_id, dtype=torch.long)
+        input_ids = torch.full((len(batch_ids), longest), pad_id, dtype=torch.long)
         attention = torch.zeros((len(batch_ids), longest), dtype=torch.long)
         for row, ids in enumerate(batch_ids):
             input_ids[row, : len(ids)] = torch.tensor(ids)
@@ -170,8 +175,6 @@ class MarianTranslator:
             "return_dict_in_generate": True,
             "output_scores": False,
         }
-        if self.forced_output_tokens is not None:
-            cap = kwargs["max_new_tokens"] = kwargs["min_new_tokens"] = self.forced_output_tokens
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **kwargs
@@ -186,8 +189,6 @@ class MarianTranslator:
         else:
             rows = torch.arange(len(batch_ids)).unsqueeze(1).expand(len(batch_ids), max(steps, 1))
         logprobs = token_logprobs(sequences, rows, values, indices, self.eos_id)
-        # The first position is the decoder start token; detokenize drops special tokens.
-        texts = [self.vocab.detokenize(self.vocab.output_pieces(seq[1:].tolist())) for seq in sequences]
+        texts = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
         # At the cap the model is forced to emit end-of-sentence, so a full-length output hit the cap.
-        pairs = zip(texts, logprobs, strict=True)
-        return [UnitResult.from_logprobs(text, lp, len(lp) >= cap) for text, lp in pairs]
+        return [(text.strip(), lp, len(lp) >= cap) for text, lp in zip(texts, logprobs, strict=True)]

@@ -45,6 +45,7 @@ class MarianVocab:
             # MarianTokenizer decodes a shared vocabulary with the source model (the two are one).
             spm_for_output = "target.spm" if separate else "source.spm"
             self._target = spm.SentencePieceProcessor(model_file=str(folder / spm_for_output))
+            self._target_encoder = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
         except (OSError, RuntimeError) as exc:
             raise ModelLoadError(f"cannot load the sentencepiece models in {folder}: {exc}") from None
         if self.unk not in self.encoder or self.eos not in self.encoder:
@@ -57,6 +58,11 @@ class MarianVocab:
     def pieces(self, text: str) -> list[str]:
         """The source pieces of ``text``, end-of-sentence included (what the model reads)."""
         pieces: list[str] = self._source.encode(text, out_type=str)
+        return [*pieces, self.eos]
+
+    def target_pieces(self, text: str) -> list[str]:
+        """The target pieces of English ``text``, end-of-sentence included (for forced decoding)."""
+        pieces: list[str] = self._target_encoder.encode(text, out_type=str)
         return [*pieces, self.eos]
 
     def count(self, text: str) -> int:

@@ -1,19 +1,11 @@
-"""configs/default.toml spells out the code's defaults; new model settings are checked."""
+"""The backend and threads settings: defaults, layering and bad values."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from fr2en.config import Settings, load_settings, read_toml, settings_as_dict
+from fr2en.config import load_settings
 from fr2en.errors import ConfigError
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def test_default_toml_matches_the_code() -> None:
-    assert read_toml(ROOT / "configs" / "default.toml") == settings_as_dict(Settings())
 
 
 def test_backend_and_threads() -> None:
