@@ -6,7 +6,8 @@ Runs fr2en's own translators (the full-size random-weight model of ``throughput.
 forced to the same length) on one thread, and reports CPU milliseconds per sentence for each
 maximum batch size, counted in hypotheses (sentences × beam). CPU time on one thread measures the
 work itself, so it holds even on a busy machine; ``throughput.py`` measures what the user waits.
-This is what ``max_batch_sentences`` (64, divided by the beam) was chosen from.
+This is what the 64-hypothesis cap on CPU batches (``fr2en.translate.engine.CPU_BATCH_HYPOTHESES``)
+and ``max_batch_sentences`` = 32 were chosen from.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def main() -> int:
     parser.add_argument("--data", default=str(throughput.DEFAULT_DATA))
     args = parser.parse_args()
     from fr2en.config import load_settings
-    from fr2en.translate import load_translator
+    from fr2en.translate import ct2, load_translator, marian
+
+    # Lift fr2en's own cap on hypotheses per CPU batch: measuring beyond it is the point.
+    marian.CPU_BATCH_HYPOTHESES = ct2.CPU_BATCH_HYPOTHESES = 1 << 20
 
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,8 +57,13 @@ def main() -> int:
             base = load_settings(overrides={"model": {"name": plan["model"], "backend": backend}}, environ={})
             cells = []
             for size in sizes:
+                sentences_per_batch = max(1, size // beam)
                 model = replace(
-                    base.model, beam=beam, threads=1, max_batch_sentences=size, batch_tokens=1 << 20
+                    base.model,
+                    beam=beam,
+                    threads=1,
+                    max_batch_sentences=sentences_per_batch,
+                    batch_tokens=1 << 20,
                 )
                 translator = load_translator(model, forced_output_tokens=plan["target_tokens"])
                 costs = []

@@ -167,6 +167,8 @@ def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]
 def worker(argv: Sequence[str]) -> None:
     """Entry point of a worker process: ``--worker KIND PLAN BEAM [options]``."""
     kind, plan_path, beam = argv[0], Path(argv[1]), int(argv[2])
+    # fr2en finds its CTranslate2 conversion in its cache: the one the parent prepared.
+    os.environ.setdefault("FR2EN_CACHE_DIR", str(cache_folder()))
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     if kind == "naive":
         result = _work_naive(plan, beam)

@@ -45,9 +45,9 @@ class ModelSettings:
     # Source tokens per batch (padding included); the torch backend divides it by the beam size
     # (its beam search keeps full-vocabulary scores for every hypothesis), CTranslate2 need not.
     batch_tokens: int = 4096
-    # Sentences per batch at most; beam search divides it by the beam size. About 64 hypotheses a
-    # batch measured fastest per sentence on a CPU for both backends, greedy and beam 4.
-    max_batch_sentences: int = 64
+    # Sentences per batch at most. On a CPU a batch also holds at most 64 hypotheses (sentences ×
+    # beam): bigger batches only add cache misses there (benchmarks/batch_size.py).
+    max_batch_sentences: int = 32
     # The model's window; longer sentences are split at safe points and translated in parts.
     max_input_tokens: int = 512
     # max_new_tokens = ratio × source tokens + margin, capped by the window.

@@ -13,7 +13,6 @@ while Python turns finished batches back into text.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.util
 import json
@@ -21,9 +20,8 @@ import os
 import re
 import shutil
 import tempfile
-import weakref
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -33,22 +31,12 @@ from fr2en.config import ModelSettings, cache_dir
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
-from fr2en.translate.engine import available_cores, translate_sentences
+from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores, translate_sentences
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
 INSTALL_HINT = "pip install 'fr2en[fast]'"
-# Translators still alive when Python exits. CTranslate2 4.x aborts the process at exit ("terminate
-# called without an active exception", status 134) if a translator that ran a Python step callback
-# is destroyed during interpreter shutdown, so they are released just before it.
-_LIVE: weakref.WeakSet[CT2Translator] = weakref.WeakSet()
-
-
-@atexit.register
-def _release_all() -> None:
-    for translator in list(_LIVE):
-        translator.release()
 # Bump when the conversion itself changes, so that old conversions are not reused.
 CONVERSION_VERSION = "1"
 
@@ -192,11 +180,6 @@ class CT2Translator:
                 f"cannot load the CTranslate2 model of {source.name} from {path}: {first}"
             ) from None
         self._info = ModelInfo(source.name, source.revision, "ct2", self.device, self.compute_type)
-        _LIVE.add(self)
-
-    def release(self) -> None:
-        """Free the model now (the translator cannot be used afterwards)."""
-        self.translator = None
 
     @property
     def info(self) -> ModelInfo:
@@ -220,6 +203,7 @@ class CT2Translator:
             # per step), so beam search need not shrink batches as the torch backend must.
             budget_tokens=self.settings.batch_tokens,
             workers=self.inter_threads,
+            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
         )
 
     def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
@@ -249,43 +233,29 @@ class CT2Translator:
             "max_decoding_length": longest,
             "min_decoding_length": shortest,
             "max_input_length": 0,  # the window split already keeps every unit within the model's window
-            "return_scores": True,  # also what makes the greedy callback's log_prob available
+            "return_scores": True,
             "return_end_token": True,
         }
-        step_logprobs: list[list[float]] | None = None
-        if beam == 1:
-            # Greedy search reports every chosen token's log-prob as it goes: keep them for min_logprob.
-            step_logprobs = [[] for _ in batch]
-            options["callback"] = _recorder(step_logprobs)
-        handles = self.translator.translate_batch(batch, asynchronous=True, **options)
-        return _Running(handles, step_logprobs, caps)
+        return _Running(self.translator.translate_batch(batch, asynchronous=True, **options), caps)
 
     def _result(self, running: _Running, row: int) -> UnitResult:
-        """One row's UnitResult from CTranslate2's result (and the greedy log-probs, if any)."""
+        """One row's UnitResult from CTranslate2's result."""
         result = running.handles[row].result()
         pieces: list[str] = list(result.hypotheses[0]) if result.hypotheses else []
         # CTranslate2's score is the sum of the tokens' log-probs divided by their number (length
-        # penalty 1, end-of-sentence counted).
+        # penalty 1, end-of-sentence counted); it gives no single token's, hence no min_logprob.
         mean = float(result.scores[0]) if result.scores else None
-        logprobs = running.step_logprobs[row] if running.step_logprobs is not None else None
-        if logprobs is not None and len(logprobs) != len(pieces):
-            logprobs = None
         # A batch decodes up to its longest row's cap; a row that ran past its own is cut back to
-        # it, so that what a sentence gets does not depend on its neighbours in the batch.
+        # it, so that what a sentence gets does not depend on its neighbours in the batch (its
+        # mean log-prob is then that of the longer output, near enough for a runaway one).
         own = max(1, running.caps[row] - 1)
-        if len(pieces) > own:
-            pieces = pieces[:own]
-            logprobs = logprobs[:own] if logprobs is not None else None
-        # Without an end-of-sentence token, decoding stopped at the cap.
-        hit_limit = not pieces or pieces[-1] != self.vocab.eos
-        text = self.vocab.detokenize(pieces)
-        if logprobs is not None:
-            return UnitResult.from_logprobs(text, logprobs, hit_limit)
+        pieces = pieces[:own]
         return UnitResult(
-            text=text,
+            text=self.vocab.detokenize(pieces),
             tokens=len(pieces),
             logprob_sum=mean * len(pieces) if mean is not None and pieces else None,
-            hit_limit=hit_limit,
+            # Without an end-of-sentence token, decoding stopped at the cap.
+            hit_limit=not pieces or pieces[-1] != self.vocab.eos,
         )
 
     def score_translations(
@@ -332,18 +302,7 @@ class CT2Translator:
 
 @dataclass(frozen=True)
 class _Running:
-    """A batch handed to CTranslate2: its async results, the greedy log-probs as they come, row caps."""
+    """A batch handed to CTranslate2: its rows' async results and their own length caps."""
 
     handles: list[Any]
-    step_logprobs: list[list[float]] | None
     caps: list[int]
-
-
-def _recorder(store: list[list[float]]) -> Callable[[Any], bool]:
-    """A CTranslate2 step callback that appends each row's token log-prob to ``store[row]``."""
-
-    def record(step: Any) -> bool:
-        store[step.batch_id].append(float(step.log_prob))
-        return False
-
-    return record

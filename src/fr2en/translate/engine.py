@@ -17,6 +17,11 @@ from fr2en.translate.batching import UnitResult, assemble, plan_batches, plan_wo
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
+# On a CPU, hypotheses (sentences × beam) per batch beyond which the cost per sentence stops falling
+# or rises, for both backends, greedy and beam 4 (benchmarks/batch_size.py): the vocabulary-wide
+# scores of a bigger batch no longer fit the caches. A GPU wants bigger batches.
+CPU_BATCH_HYPOTHESES = 64
+
 # Runs batches of source pieces (each piece list ends with end-of-sentence) in the order given and
 # yields each batch's results, one per row, as soon as that batch is done.
 RunBatches = Callable[[list[list[list[str]]]], Iterator[list[UnitResult]]]
@@ -51,22 +56,25 @@ def translate_sentences(
     progress: Progress | None = None,
     budget_tokens: int | None = None,
     workers: int = 1,
+    max_hypotheses: int | None = CPU_BATCH_HYPOTHESES,
 ) -> list[Translation]:
     """Translate ``sentences`` with ``run_batches``; one Translation each, in input order.
 
     ``progress`` is told (sentences done, sentences in all) as batches finish, counting each input
     sentence once even when it repeats or was cut into parts. ``budget_tokens`` is the padded
-    source tokens per batch (default: ``batch_tokens`` divided by the beam size); sentences per
-    batch are ``max_batch_sentences`` divided by the beam size; ``workers`` is how many batches
-    the backend runs side by side (see :func:`plan_batches`).
+    source tokens per batch (default: ``batch_tokens`` divided by the beam size); a batch holds
+    at most ``max_batch_sentences`` sentences and ``max_hypotheses`` hypotheses (None: no such
+    cap, as on a GPU); ``workers`` is how many batches the backend runs side by side (see
+    :func:`plan_batches`).
     """
     # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
     plan = plan_work(sentences, vocab.count, window - 1)
     pieces = [vocab.pieces(unit) for unit in plan.units]
     beam = max(1, settings.beam)
     budget = budget_tokens or max(settings.batch_tokens // beam, 1)
-    # Each sentence carries ``beam`` hypotheses through decoding: cap the hypotheses, not sentences.
-    most = max(1, settings.max_batch_sentences // beam)
+    most = settings.max_batch_sentences
+    if max_hypotheses is not None:
+        most = max(1, min(most, max_hypotheses // beam))
     batches = plan_batches([len(p) for p in pieces], budget, most, workers)
     results: list[UnitResult] = [UnitResult("")] * len(pieces)
     done = 0

@@ -21,7 +21,12 @@ from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
-from fr2en.translate.engine import available_cores, forced_length_settings, translate_sentences
+from fr2en.translate.engine import (
+    CPU_BATCH_HYPOTHESES,
+    available_cores,
+    forced_length_settings,
+    translate_sentences,
+)
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
@@ -152,6 +157,7 @@ class MarianTranslator:
             window=self.window,
             run_batches=self._run_batches,
             progress=progress,
+            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
         )
 
     def _generate(self, batch_ids: list[list[int]], beam: int) -> list[tuple[str, list[float], bool]]:
