@@ -7,7 +7,7 @@ forced to the same length) on one thread, and reports CPU milliseconds per sente
 maximum batch size, counted in hypotheses (sentences × beam). CPU time on one thread measures the
 work itself, so it holds even on a busy machine; ``throughput.py`` measures what the user waits.
 This is what the 64-hypothesis cap on CPU batches (``fr2en.translate.engine.CPU_BATCH_HYPOTHESES``)
-and ``max_batch_sentences`` = 32 were chosen from.
+and ``max_batch_sentences`` = 64 were chosen from.
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ so that all do the same work, greedy and with beam 4:
   each backend, at its default settings.
 
 Each system runs in a subprocess of its own, so that its peak RSS and model load time are its own,
-and the systems are interleaved round by round so that a machine's slow moments fall on all of them.
-The table shows medians over rounds. The naive baseline runs on every fourth sentence only (it is
+and the systems are interleaved, in a new order each round, so that a machine's slow moments fall on
+all of them alike. The table shows medians over rounds, plus CPU milliseconds per sentence (all
+threads), which measure the work whatever else ran on the machine. The naive baseline runs on every fourth sentence only (it is
 slow; its rate per sentence does not depend on the others).
 
-Needs the ``bench`` extra (``pip install -e '.[bench]'``) and ``shared/data`` (the architecture and
+Needs the ``fast`` extra (``pip install -e '.[fast]'``) and ``shared/data`` (the architecture and
 the text); the model, its tokenizer and its CTranslate2 conversion are built once into the cache
 folder (``$FR2EN_CACHE_DIR``, else ``benchmarks/.cache``).
 """
@@ -28,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import resource
 import shutil
 import statistics
@@ -382,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="64 sentences, 2 rounds, fewer raw configurations"
     )
     parser.add_argument(
-        "--rounds", type=int, default=None, help="interleaved rounds (default 3; 2 with --quick)"
+        "--rounds", type=int, default=None, help="interleaved rounds (default 5; 2 with --quick)"
     )
     parser.add_argument(
         "--sentences", type=int, default=None, help="sentences (default 192; 64 with --quick)"
@@ -400,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--prepare", action="store_true", help="only build the model and its conversion")
     args = parser.parse_args(argv)
-    args.rounds = args.rounds or (2 if args.quick else 3)
+    args.rounds = args.rounds or (2 if args.quick else 5)
     args.sentences = min(192, args.sentences or (64 if args.quick else 192))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     started = time.perf_counter()
@@ -416,10 +418,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan_path = work / "plan.json"
         todo = systems(cores, args.quick)
         runs: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(todo))}
+        shuffler = random.Random(20250301)
         for round_index in range(args.rounds):
-            # Rotate the order each round so that no system always runs first (or last).
-            shift = round_index % len(todo)
-            for i in [*range(shift, len(todo)), *range(shift)]:
+            # A new order each round, so that no system always follows the same neighbour (a torch
+            # process just freed its gigabyte, say) or meets the machine's busy moments first.
+            order = list(range(len(todo)))
+            shuffler.shuffle(order)
+            for i in order:
                 result = run_one(todo[i], plan_path)
                 runs[i].append(result)
                 print(

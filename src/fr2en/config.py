@@ -47,7 +47,7 @@ class ModelSettings:
     batch_tokens: int = 4096
     # Sentences per batch at most. On a CPU a batch also holds at most 64 hypotheses (sentences ×
     # beam): bigger batches only add cache misses there (benchmarks/batch_size.py).
-    max_batch_sentences: int = 32
+    max_batch_sentences: int = 64
     # The model's window; longer sentences are split at safe points and translated in parts.
     max_input_tokens: int = 512
     # max_new_tokens = ratio × source tokens + margin, capped by the window.
