@@ -76,10 +76,10 @@ def pick_compute_type(device: str) -> str:
 def split_threads(threads: int) -> tuple[int, int]:
     """(inter_threads, intra_threads) for ``threads`` CPU threads.
 
-    Small batches decode faster side by side on one thread each than one after another on all
-    threads (on 2 cores, 2 × 1 measured about 1.5× 1 × 2), so two workers from two cores up, and a
-    few threads each on big machines, where a worker per core would need more batches than a
-    document has.
+    Batches decode faster side by side on one thread each than one after another on all threads
+    (benchmarks/throughput.py runs raw CTranslate2 both ways), so two workers from two cores up,
+    and a few threads each on big machines, where a worker per core would need more batches than
+    a document has.
     """
     if threads <= 1:
         return 1, 1
