@@ -199,8 +199,8 @@ class CT2Translator:
             window=self.window,
             run_batches=self._run_batches,
             progress=progress,
-            # CTranslate2 keeps a beam's hypotheses small (no full-vocabulary score tensors kept
-            # per step), so beam search need not shrink batches as the torch backend must.
+            # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
+            # buffers), so beam search need not shrink the token budget as the torch backend's must.
             budget_tokens=self.settings.batch_tokens,
             workers=self.inter_threads,
             max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
