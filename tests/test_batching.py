@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from fr2en.translate.batching import (
     UnitResult,
-    assemble,
     join_parts,
     max_new_tokens,
     plan_batches,
     plan_work,
+    rejoin,
     split_for_window,
 )
 
@@ -122,14 +122,14 @@ def test_plan_work_cuts_long_sentences_into_units() -> None:
     assert plan.owners == (0, 0, 1)
 
 
-def test_assemble_restores_input_order_and_rejoins_parts() -> None:
+def test_rejoin_restores_input_order_and_rejoins_parts() -> None:
     plan = plan_work(["a b c d e f. g h i j k l.", "", "court", "court"], _words, 8)
     results = [
         UnitResult.from_logprobs("A.", [-1.0, -3.0], hit_limit=False),
         UnitResult.from_logprobs("G.", [-2.0], hit_limit=True),
         UnitResult.from_logprobs("Short.", [-0.5, -0.5], hit_limit=False),
     ]
-    out = assemble(plan, results)
+    out = rejoin(plan, results)
     assert [t.text for t in out] == ["A. G.", "", "Short.", "Short."]
     first = out[0]
     assert first.parts == 2 and first.tokens == 3 and first.hit_limit

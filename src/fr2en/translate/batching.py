@@ -61,7 +61,7 @@ def plan_batches(
     cap = max(1, max_sentences)
     fewest = len(_greedy(order, lengths, budget_tokens, cap))
     workers = max(1, workers)
-    count = min(max(fewest, -(-fewest // workers) * workers), len(order))
+    count = min(-(-fewest // workers) * workers, len(order))
     # The fewest items per batch that still needs no more than ``count`` batches; the number of
     # batches never grows with the cap, so a binary search finds it.
     low, high = -(-len(order) // count), cap
@@ -184,7 +184,7 @@ def join_parts(source: str, parts: Sequence[UnitResult]) -> Translation:
     )
 
 
-def assemble(plan: WorkPlan, results: Sequence[UnitResult]) -> list[Translation]:
+def rejoin(plan: WorkPlan, results: Sequence[UnitResult]) -> list[Translation]:
     """One Translation per input sentence, in input order, from the results of ``plan.units``."""
     grouped: list[list[UnitResult]] = [[] for _ in plan.unique]
     for owner, result in zip(plan.owners, results, strict=True):

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from fr2en.config import ModelSettings
 from fr2en.translate import Progress
-from fr2en.translate.batching import UnitResult, assemble, plan_batches, plan_work
+from fr2en.translate.batching import UnitResult, plan_batches, plan_work, rejoin
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
@@ -87,4 +87,4 @@ def translate_sentences(
             progress(len(sentences) * done // len(pieces), len(sentences))
     if progress is not None and not pieces:
         progress(len(sentences), len(sentences))
-    return assemble(plan, results)
+    return rejoin(plan, results)
