@@ -231,3 +231,12 @@ def test_gpu_path_in_half_precision(name: str, tiny_settings: Settings) -> None:
     assert translator.info.device == "cuda" and translator.info.precision == "float16"
     out = translator.translate(SENTENCES)
     assert [t.source for t in out] == SENTENCES and out[0].text and out[0].logprob is not None
+
+
+@pytest.mark.parametrize("name", ["ct2", "torch"])
+def test_plan_runtime_agrees_with_the_loaded_translator(name: str, tiny_settings: Settings) -> None:
+    from fr2en.translate import plan_runtime
+
+    model = tiny_model(tiny_settings, backend=name, device="auto")
+    info = load_translator(model).info
+    assert plan_runtime(model) == (info.backend, info.device, info.precision)

@@ -56,6 +56,27 @@ def resolve_backend(requested: str) -> str:
     return "ct2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
 
 
+def plan_runtime(settings: ModelSettings) -> tuple[str, str, str]:
+    """The (backend, device, precision) that :func:`load_translator` would report, without a model.
+
+    Asks only the library that would run: CTranslate2 for ct2 (so planning a ct2 run never
+    imports torch), torch for torch, and that only when the device is ``auto``.
+    """
+    backend = resolve_backend(settings.backend)
+    if backend == "ct2":
+        from fr2en.translate.ct2 import pick_compute_type, pick_device, require_ctranslate2
+
+        require_ctranslate2()
+        device = pick_device(settings.device)
+        return backend, device, pick_compute_type(device)
+    device = settings.device
+    if device == "auto":
+        import torch
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return backend, device, "float16" if device == "cuda" else ""
+
+
 def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None = None) -> Translator:
     """Resolve the model named in ``settings`` (downloading it if needed) and build its translator.
 
