@@ -108,9 +108,10 @@ def test_same_outputs_and_scores_as_torch_in_float32(
         assert (name == TINY_MODEL) == (ended == 0)  # the tiny model never stops; the other does
 
 
-@pytest.mark.parametrize("beam", [1, 2])
-def test_a_sentence_gets_the_same_whatever_its_batch(beam: int, tiny_settings: Settings) -> None:
-    translator = load_translator(tiny_model(tiny_settings, backend="ct2", beam=beam))
+def test_a_sentence_gets_the_same_whatever_its_batch(tiny_settings: Settings) -> None:
+    # Greedy search only: CTranslate2 has one length cap per batch, and a beam-search output cut
+    # back to its own, smaller cap is not always what a search under that cap would have kept.
+    translator = load_translator(tiny_model(tiny_settings, backend="ct2", beam=1))
     together = translator.translate(VARIED)
     assert [t.text for t in together] == [t.text for t in _one_by_one(translator, VARIED)]
     assert all(t.hit_limit for t in together)  # the tiny model runs to every row's own cap

@@ -246,8 +246,9 @@ class CT2Translator:
         # penalty 1, end-of-sentence counted); it gives no single token's, hence no min_logprob.
         mean = float(result.scores[0]) if result.scores else None
         # A batch decodes up to its longest row's cap; a row that ran past its own is cut back to
-        # it, so that what a sentence gets does not depend on its neighbours in the batch (its
-        # mean log-prob is then that of the longer output, near enough for a runaway one).
+        # it, so that what a sentence gets does not depend on its neighbours in the batch. That is
+        # exact for greedy search; with a beam, and for the mean log-prob (of the longer output),
+        # it is near enough for what is a runaway output anyway (flagged hit_limit).
         own = max(1, running.caps[row] - 1)
         pieces = pieces[:own]
         return UnitResult(
