@@ -17,7 +17,8 @@ TARGETS = ["The government presented a bill.", "Hello.", "Nothing.", ""]
 
 @pytest.fixture(scope="module")
 def translator():  # type: ignore[no-untyped-def]
-    return load_translator(ModelSettings(name="fr2en:tiny", beam=1, device="cpu", max_batch_sentences=2))
+    settings = ModelSettings(name="fr2en:tiny", backend="torch", beam=1, device="cpu", max_batch_sentences=2)
+    return load_translator(settings)
 
 
 def test_score_translations_shape_and_empty_sides(translator) -> None:  # type: ignore[no-untyped-def]

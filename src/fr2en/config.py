@@ -30,6 +30,7 @@ DEVICES = ("auto", "cpu", "cuda")
 # What the model translates at a time: one sentence, or a whole paragraph (better pronouns and
 # connectives; its English is then split into sentences and aligned back to the French ones).
 UNITS = ("sentence", "paragraph")
+BACKENDS = ("auto", "torch", "ct2")
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,18 @@ class ModelSettings:
 
     name: str = DEFAULT_MODEL
     revision: str = ""
+    # auto picks ct2 (CTranslate2, int8 on CPU) when the fr2en[fast] extra is installed, else torch.
+    backend: str = "auto"
     device: str = "auto"
+    # CPU threads for the model; 0 uses every core this process may run on.
+    threads: int = 0
     beam: int = 4
-    # Source tokens per batch (padding included); beam search divides it by the beam size.
+    # Source tokens per batch (padding included); the torch backend divides it by the beam size
+    # (its beam search keeps full-vocabulary scores for every hypothesis), CTranslate2 need not.
     batch_tokens: int = 4096
-    max_batch_sentences: int = 32
+    # Sentences per batch at most. On a CPU a batch also holds at most 64 hypotheses (sentences ×
+    # beam): bigger batches only add cache misses there (benchmarks/batch_size.py).
+    max_batch_sentences: int = 64
     # The model's window; longer sentences are split at safe points and translated in parts.
     max_input_tokens: int = 512
     # max_new_tokens = ratio × source tokens + margin, capped by the window.
@@ -104,6 +112,7 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
 
 def _section_types() -> dict[str, type[Any]]:
     hints = typing.get_type_hints(Settings)
+    # isinstance(..., type) first: is_dataclass alone would also accept dataclass instances.
     return {
         name: hint
         for name, hint in hints.items()
@@ -169,6 +178,10 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 def validate(settings: Settings) -> Settings:
     """Check values that have a type but not every value of it makes sense."""
     model, score, output = settings.model, settings.score, settings.output
+    if model.backend not in BACKENDS:
+        raise ConfigError(f"model.backend must be one of {', '.join(BACKENDS)}, got {model.backend!r}")
+    if model.threads < 0:
+        raise ConfigError(f"model.threads must be 0 (every core) or more, got {model.threads}")
     if model.device not in DEVICES:
         raise ConfigError(f"model.device must be one of {', '.join(DEVICES)}, got {model.device!r}")
     if model.unit not in UNITS:

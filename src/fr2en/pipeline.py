@@ -40,6 +40,8 @@ _OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
     """How outputs made with ``info`` and ``settings`` are made; the settings that change the output."""
     model = settings.model
+    # float32 is the default and is not spelled out, so that its signatures stay as they were.
+    precision = (("precision", info.precision),) if info.precision else ()
     return RunSignature(
         fr2en_version=__version__,
         model=info.model,
@@ -51,6 +53,7 @@ def run_signature(info: ModelInfo, settings: Settings) -> RunSignature:
         aligner=align.ALIGNER if model.unit == "paragraph" else align.ONE_TO_ONE,
         scorer=score.SCORER,
         settings=(
+            *precision,
             ("beam", str(model.beam)),
             ("window", str(model.max_input_tokens)),
             ("max_new", f"{model.max_new_tokens_ratio:g}x+{model.max_new_tokens_margin}"),

@@ -1,7 +1,9 @@
-"""Progress bars on stderr (rich): documents and sentences, with rate and ETA.
+"""Progress bars on stderr (rich): documents, and sentences across the whole run, with rate and ETA.
 
 Shown only when stderr is a terminal and the user did not ask for quiet; rich itself honours
-``NO_COLOR``.
+``NO_COLOR``. A batch run learns how many sentences a document holds only when it gets to it, so
+the sentences bar's total is an estimate until the last document: the sentences known so far, plus
+the documents still to come at the mean seen so far. Its rate and ETA are over the whole run.
 """
 
 from __future__ import annotations
@@ -11,14 +13,32 @@ from types import TracebackType
 from typing import Any
 
 
+def estimate_total(known_sentences: int, documents_seen: int, documents_total: int) -> int:
+    """Sentences expected in the whole run: those known, plus the unseen documents at the mean so far."""
+    if documents_seen <= 0:
+        return known_sentences
+    unseen = max(0, documents_total - documents_seen)
+    return known_sentences + round(unseen * known_sentences / documents_seen)
+
+
 class ProgressDisplay:
-    """A context manager driving two bars: documents done, and sentences of the current document."""
+    """A context manager driving two bars: documents done, and sentences translated in the whole run.
+
+    The translator's progress callback (:meth:`sentences`) reports one call at a time (done of
+    total); a call that reached its total is counted as finished when the next one starts or when
+    :meth:`document_done` is called, so a document translated in several calls adds up.
+    """
 
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._progress: Any = None
         self._documents: Any = None
         self._sentences: Any = None
+        self._documents_total = 0
+        self._documents_done = 0
+        self._finished = 0  # sentences of calls already over
+        self._call_done = 0
+        self._call_total = 0
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
@@ -53,24 +73,34 @@ class ProgressDisplay:
 
     def start_documents(self, total: int) -> None:
         """Begin the documents bar."""
+        self._documents_total = total
         if self._progress is not None:
             self._documents = self._progress.add_task("documents", total=total, rate="")
 
-    def document_done(self) -> None:
-        """Advance the documents bar by one."""
-        if self._progress is not None and self._documents is not None:
-            self._progress.advance(self._documents)
+    def _close_call(self) -> None:
+        self._finished += self._call_total
+        self._call_done = self._call_total = 0
 
     def sentences(self, done: int, total: int) -> None:
-        """Show the current document's translation progress (units done of total)."""
+        """The translator's progress callback: ``done`` of the current call's ``total`` sentences."""
+        if self._call_total and self._call_done >= self._call_total:
+            self._close_call()
+        self._call_done, self._call_total = done, total
         if self._progress is None:
             return
+        expected = estimate_total(
+            self._finished + total, self._documents_done + 1, max(self._documents_total, 1)
+        )
         if self._sentences is None:
-            self._sentences = self._progress.add_task("sentences", total=total, rate="")
-        self._progress.update(self._sentences, total=total, completed=done)
+            self._sentences = self._progress.add_task("sentences", total=expected, rate="")
+        self._progress.update(self._sentences, total=expected, completed=self._finished + done)
         task = next((t for t in self._progress.tasks if t.id == self._sentences), None)
         if task is not None and task.speed:
             self._progress.update(self._sentences, rate=f"{task.speed:.1f} sent/s")
-        if done >= total:
-            self._progress.remove_task(self._sentences)
-            self._sentences = None
+
+    def document_done(self) -> None:
+        """Advance the documents bar by one; the document's sentences count as finished."""
+        self._close_call()
+        self._documents_done += 1
+        if self._progress is not None and self._documents is not None:
+            self._progress.advance(self._documents)

@@ -27,6 +27,9 @@ def translate_command(
     model: str | None = ModelOption,
     formats: str | None = FormatOption,
     beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
+    backend: str | None = typer.Option(
+        None, "--backend", help="auto, torch or ct2 (default: auto: ct2 when fr2en[fast] is installed)."
+    ),
     device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
     threshold: float | None = typer.Option(
         None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."
@@ -47,7 +50,7 @@ def translate_command(
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
         config,
-        model={"name": model, "beam": beam, "device": device, "unit": unit},
+        model={"name": model, "beam": beam, "backend": backend, "device": device, "unit": unit},
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
     )

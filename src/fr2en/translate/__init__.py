@@ -1,11 +1,15 @@
 """The translate stage: French sentences in, :class:`~fr2en.types.Translation` records out.
 
-Backends share one protocol so the pipeline never knows which one runs. Building a translator is the
-only place that imports torch or transformers.
+Backends share one protocol so the pipeline never knows which one runs: ``torch`` (transformers'
+``MarianMTModel``, :mod:`fr2en.translate.marian`) and ``ct2`` (CTranslate2, :mod:`fr2en.translate.ct2`,
+from the optional ``fr2en[fast]`` extra). Building a translator is the only place that imports torch,
+transformers or ctranslate2; the ct2 backend imports neither torch nor transformers once its
+converted model is cached.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -19,12 +23,17 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """What produced a translation: recorded in every output's signature."""
+    """What produced a translation: recorded in every output's signature.
+
+    ``precision`` is the arithmetic the model ran in when it is not plain float32 (``int8``,
+    ``float16``), since it changes the output; empty means float32.
+    """
 
     model: str
     revision: str
     backend: str
     device: str
+    precision: str = ""
 
 
 class Translator(Protocol):
@@ -40,36 +49,70 @@ class Translator(Protocol):
         ...
 
 
-def load_translator(settings: ModelSettings) -> Translator:
-    """Resolve the model named in ``settings`` (downloading it if needed) and build its translator."""
-    from fr2en.translate.marian import MarianTranslator
+def resolve_backend(requested: str) -> str:
+    """``auto`` means ct2 when CTranslate2 is installed, else torch; other names are returned as they are."""
+    if requested != "auto":
+        return requested
+    return "ct2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
+
+
+def plan_runtime(settings: ModelSettings) -> tuple[str, str, str]:
+    """The (backend, device, precision) that :func:`load_translator` would report, without a model.
+
+    Asks only the library that would run: CTranslate2 for ct2 (so planning a ct2 run never
+    imports torch), torch for torch, and that only when the device is ``auto``.
+    """
+    backend = resolve_backend(settings.backend)
+    if backend == "ct2":
+        from fr2en.translate.ct2 import pick_compute_type, pick_device, require_ctranslate2
+
+        require_ctranslate2()
+        device = pick_device(settings.device)
+        return backend, device, pick_compute_type(device)
+    device = settings.device
+    if device == "auto":
+        import torch
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return backend, device, "float16" if device == "cuda" else ""
+
+
+def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None = None) -> Translator:
+    """Resolve the model named in ``settings`` (downloading it if needed) and build its translator.
+
+    ``forced_output_tokens`` exists for benchmarks only (the command line never sets it): every
+    output is then exactly that many tokens long, so that systems compared do the same work.
+    """
     from fr2en.translate.source import resolve_model
 
+    backend = resolve_backend(settings.backend)
+    if backend == "ct2":
+        from fr2en.translate.ct2 import CT2Translator, require_ctranslate2
+
+        require_ctranslate2()  # before any download: say what is missing first
+        source = resolve_model(settings.name, settings.revision)
+        return CT2Translator(source, settings, forced_output_tokens=forced_output_tokens)
+    from fr2en.translate.marian import MarianTranslator
+
     source = resolve_model(settings.name, settings.revision)
-    return MarianTranslator(source, settings)
+    return MarianTranslator(source, settings, forced_output_tokens=forced_output_tokens)
 
 
 def plan_model(settings: ModelSettings) -> ModelInfo:
     """What :func:`load_translator` would report for ``settings``, found without loading the model.
 
-    The device stays as asked (``auto`` included): telling CUDA from the CPU needs torch. A
-    resumed batch compares this plan with what it recorded, so that a run with nothing left to do
-    never imports torch.
+    The device stays as asked (``auto`` included) and the precision unsaid: telling CUDA from the
+    CPU needs torch. A resumed batch compares this plan with what it recorded, so that a run with
+    nothing left to do never imports torch.
     """
     from fr2en.translate.source import model_revision
 
     return ModelInfo(
-        settings.name, model_revision(settings.name, settings.revision), "torch", settings.device
+        settings.name,
+        model_revision(settings.name, settings.revision),
+        resolve_backend(settings.backend),
+        settings.device,
     )
-
-
-def resolve_device(requested: str) -> str:
-    """``auto`` becomes ``cuda`` when torch sees a GPU, else ``cpu`` (imports torch, loads no model)."""
-    if requested != "auto":
-        return requested
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 class LazyTranslator:
@@ -91,8 +134,10 @@ class LazyTranslator:
         if self.translator is not None:
             return self.translator.info
         if self._info is None:
-            plan = plan_model(self.settings)
-            self._info = replace(plan, device=resolve_device(plan.device))
+            backend, device, precision = plan_runtime(self.settings)
+            self._info = replace(
+                plan_model(self.settings), backend=backend, device=device, precision=precision
+            )
         return self._info
 
     def get(self) -> Translator:

@@ -34,7 +34,10 @@ CACHE_FILE = "translations.sqlite3"
 # Bumped when what is stored, or how a key is made, changes: older entries then simply never match.
 SCHEMA = 1
 # Settings that change how fast a model translates, not what it says (or that the key names already).
-_NOT_IN_KEY = frozenset({"name", "revision", "device", "batch_tokens", "max_batch_sentences"})
+# The backend asked for ("auto") is in the key as resolved, through ModelInfo.
+_NOT_IN_KEY = frozenset(
+    {"name", "revision", "device", "backend", "threads", "batch_tokens", "max_batch_sentences"}
+)
 # Sentences looked up per query, within SQLite's limit on bound parameters.
 _LOOKUP_CHUNK = 500
 _RETRIES = 5
@@ -61,6 +64,7 @@ def cache_key(info: ModelInfo, settings: ModelSettings) -> str:
         f"rev:{info.revision}",
         f"backend:{info.backend}",
         f"device:{info.device}",
+        f"precision:{info.precision or 'float32'}",
     ]
     parts.extend(
         f"{f.name}:{getattr(settings, f.name)!r}" for f in fields(settings) if f.name not in _NOT_IN_KEY

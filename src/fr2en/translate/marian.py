@@ -1,7 +1,9 @@
 """The transformers backend: ``MarianMTModel`` + ``MarianTokenizer``, batched and length-sorted.
 
-Each unique sentence is translated once. Sentences longer than the model's window are cut at safe
-places (see :func:`~fr2en.translate.batching.split_for_window`), translated in parts and rejoined.
+Planning — each unique sentence translated once, sentences longer than the model's window cut at
+safe places and rejoined, batches by a token budget — is shared with every backend
+(:mod:`fr2en.translate.engine`), and so is tokenisation (:mod:`fr2en.translate.vocab`).
+
 The model's own evidence (per-token log-probabilities of the chosen output) is captured during
 generation at almost no cost: a last logits processor keeps the top few log-probabilities of every
 step, which is enough to recover the score of each token the search kept.
@@ -9,7 +11,7 @@ step, which is enough to recover the score of each token the search kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
@@ -18,8 +20,15 @@ from transformers import LogitsProcessor, LogitsProcessorList, MarianMTModel, Ma
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import max_new_tokens, plan_batches, split_for_window
+from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
+from fr2en.translate.engine import (
+    CPU_BATCH_HYPOTHESES,
+    available_cores,
+    forced_length_settings,
+    translate_sentences,
+)
 from fr2en.translate.source import ModelSource
+from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
 
@@ -142,10 +151,17 @@ def _quiet_transformers() -> None:
 class MarianTranslator:
     """Translate with a Marian model folder through transformers."""
 
-    def __init__(self, source: ModelSource, settings: ModelSettings) -> None:
-        self.settings = settings
+    def __init__(
+        self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
+    ) -> None:
+        # forced_output_tokens is for benchmarks only (see load_translator): every cap that length.
+        self.settings = forced_length_settings(settings, forced_output_tokens)
         self.device = pick_device(settings.device)
+        if self.device == "cpu":
+            # The affinity mask, not the machine's core count: no oversubscription in a container.
+            torch.set_num_threads(settings.threads or available_cores())
         _quiet_transformers()
+        self.vocab = MarianVocab(source.path)
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(str(source.path))
             dtype = torch.float16 if self.device == "cuda" else torch.float32
@@ -160,7 +176,10 @@ class MarianTranslator:
         self.banned = sorted(
             {int(ids[0]) for ids in bad_words if len(ids) == 1} | {int(self.tokenizer.pad_token_id)}
         )
-        self._info = ModelInfo(source.name, source.revision, "torch", self.device)
+        if forced_output_tokens is not None:
+            self.model.generation_config.min_new_tokens = forced_output_tokens
+        precision = "float16" if dtype == torch.float16 else ""
+        self._info = ModelInfo(source.name, source.revision, "torch", self.device, precision)
 
     @property
     def info(self) -> ModelInfo:
@@ -171,35 +190,24 @@ class MarianTranslator:
         """Source tokens of ``text``, end-of-sentence included."""
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
+    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
+        """Run planned batches of source pieces through :meth:`_generate`, one after another."""
+        beam = max(1, self.settings.beam)
+        for batch in batches:
+            outputs = self._generate([self.vocab.ids(pieces) for pieces in batch], beam)
+            yield [UnitResult.from_logprobs(text, logprobs, hit) for text, logprobs, hit in outputs]
+
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
-        cleaned = [" ".join(s.split()) for s in sentences]
-        unique = list(dict.fromkeys(s for s in cleaned if s))
-        # Cut every unique sentence into window-sized units; owners[i] is the unit's sentence.
-        units: list[str] = []
-        owners: list[int] = []
-        for owner, text in enumerate(unique):
-            for part in split_for_window(text, self.count_tokens, self.window - 1):
-                units.append(part)
-                owners.append(owner)
-        encoded = self.tokenizer(units, add_special_tokens=True)["input_ids"] if units else []
-        lengths = [len(ids) for ids in encoded]
-        beam = max(1, self.settings.beam)
-        budget = max(self.settings.batch_tokens // beam, 1)
-        results: list[tuple[str, list[float], bool]] = [("", [], False)] * len(units)
-        done = 0
-        for batch in plan_batches(lengths, budget, self.settings.max_batch_sentences):
-            outputs = self._generate([encoded[i] for i in batch], beam)
-            for index, output in zip(batch, outputs, strict=True):
-                results[index] = output
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(units))
-        grouped: list[list[tuple[str, list[float], bool]]] = [[] for _ in unique]
-        for owner, result in zip(owners, results, strict=True):
-            grouped[owner].append(result)
-        by_sentence = {text: _join_parts(text, parts) for text, parts in zip(unique, grouped, strict=True)}
-        return [by_sentence[text] if text else Translation(source=text, text="") for text in cleaned]
+        return translate_sentences(
+            sentences,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            progress=progress,
+            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
+        )
 
     def score_translations(
         self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
@@ -333,17 +341,3 @@ class MarianTranslator:
         return [
             (text.strip(), lp, len(lp) >= cap) for text, lp, cap in zip(texts, logprobs, caps, strict=True)
         ]
-
-
-def _join_parts(source: str, parts: list[tuple[str, list[float], bool]]) -> Translation:
-    """Rejoin the translations of a sentence's window-sized parts into one Translation."""
-    token_scores = [score for _, scores, _ in parts for score in scores]
-    return Translation(
-        source=source,
-        text=" ".join(text for text, _, _ in parts if text),
-        logprob=sum(token_scores) / len(token_scores) if token_scores else None,
-        min_logprob=min(token_scores) if token_scores else None,
-        tokens=len(token_scores),
-        parts=len(parts),
-        hit_limit=any(hit for _, _, hit in parts),
-    )

@@ -1,0 +1,106 @@
+"""The benchmark's model: full-size opus-mt-fr-en with random weights, and its tokenizer.
+
+Speed depends on the architecture and on how many tokens go in and out, not on the weight values,
+so a random-weight MarianMTModel built from the published architecture
+(``shared/data/opus-mt-fr-en/config.json``) measures what the real model would. Its tokenizer is a
+sentencepiece model trained here on the shared French/English text, laid out as Marian's is:
+``</s>`` = 0, ``<unk>`` = 1, the pieces, filler pieces up to the model's vocabulary size, and
+``<pad>`` = 59513 last. Built once into the cache folder; the CTranslate2 conversion is fr2en's own
+(``fr2en.translate.ct2.ensure_converted``), so raw CTranslate2 and fr2en read the same file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+MODEL_VERSION = "opus-mt-fr-en-random-v1"
+SEED = 20250301
+# As large as this much text allows; the vocabulary is padded to the model's size with fillers.
+SPM_PIECES = 32000
+
+
+def train_tokenizer(lines: Sequence[str]) -> bytes:
+    """A unigram sentencepiece model over ``lines`` with Marian's special-token layout."""
+    import sentencepiece as spm
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        vocab_size=SPM_PIECES,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        character_coverage=1.0,
+        eos_id=0,
+        unk_id=1,
+        bos_id=-1,
+        pad_id=-1,
+        num_threads=2,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def build_model(folder: Path, architecture: Path, training_lines: Sequence[str]) -> None:
+    """Write the random-weight model, its tokenizer files and config into ``folder``."""
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    config_values = json.loads((architecture / "config.json").read_text(encoding="utf-8"))
+    size = int(config_values["vocab_size"])
+    pad_id = int(config_values["pad_token_id"])
+    proto = train_tokenizer(training_lines)
+    processor = spm.SentencePieceProcessor(model_proto=proto)
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    if vocab.get("</s>") != 0 or vocab.get("<unk>") != 1 or len(vocab) > pad_id:
+        raise SystemExit("the trained tokenizer does not fit Marian's layout")
+    for filler in range(len(vocab), pad_id):
+        vocab[f"▁<filler{filler}>"] = filler
+    vocab["<pad>"] = pad_id
+    assert len(vocab) == size, (len(vocab), size)
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes(proto)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer_config = {
+        "tokenizer_class": "MarianTokenizer",
+        "source_lang": "fr",
+        "target_lang": "en",
+        "model_max_length": 512,
+        "separate_vocabs": False,
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+    }
+    (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+    config_values.pop("_name_or_path", None)
+    config_values.pop("architectures", None)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        model = MarianMTModel(MarianConfig(**config_values))
+    model.save_pretrained(folder)
+    shutil.copy(architecture / "generation_config.json", folder / "generation_config.json")
+
+
+def model_dir(cache: Path, architecture: Path, training_lines: Sequence[str]) -> Path:
+    """The cached benchmark model folder, built on first use (atomically)."""
+    target = cache / "bench" / MODEL_VERSION
+    if (target / "model.safetensors").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        build_model(staging, architecture, training_lines)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

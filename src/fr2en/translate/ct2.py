@@ -1,0 +1,309 @@
+"""The ct2 backend: CTranslate2, int8 on CPU and float16 on GPU, from the optional ``fr2en[fast]`` extra.
+
+The Marian model folder is converted once with CTranslate2's own converter (which needs
+transformers and torch) and cached in fr2en's cache folder, keyed by the model's name, revision and
+compute type. Translating then imports only ctranslate2 and sentencepiece: no torch, no
+transformers, about a second and a few hundred megabytes less than the torch backend before any work.
+
+Planning and tokenisation are the torch backend's (:mod:`fr2en.translate.engine`), so both read the
+same tokens and give the same fields. Batches are handed to CTranslate2 asynchronously, a few ahead
+of the one being collected, so that its ``inter_threads`` workers each decode a batch in parallel
+while Python turns finished batches back into text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from fr2en.config import ModelSettings, cache_dir
+from fr2en.errors import ModelLoadError
+from fr2en.translate import ModelInfo, Progress
+from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
+from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores, translate_sentences
+from fr2en.translate.source import ModelSource
+from fr2en.translate.vocab import MarianVocab
+from fr2en.types import Translation
+
+INSTALL_HINT = "pip install 'fr2en[fast]'"
+# Bump when the conversion itself changes, so that old conversions are not reused.
+CONVERSION_VERSION = "1"
+
+
+def require_ctranslate2() -> None:
+    """Raise a ModelLoadError that says how to install CTranslate2 when it is missing."""
+    if importlib.util.find_spec("ctranslate2") is None:
+        raise ModelLoadError(
+            f"the ct2 backend needs CTranslate2, which is not installed: {INSTALL_HINT} "
+            "(or use --backend torch)"
+        )
+
+
+def pick_device(requested: str) -> str:
+    """``auto`` means CUDA when CTranslate2 sees a GPU, else the CPU; a missing GPU asked for is an error."""
+    import ctranslate2
+
+    has_cuda = ctranslate2.get_cuda_device_count() > 0
+    if requested == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if requested == "cuda" and not has_cuda:
+        raise ModelLoadError(
+            "--device cuda was asked for but CTranslate2 sees no CUDA GPU; use --device cpu or auto"
+        )
+    return requested
+
+
+def pick_compute_type(device: str) -> str:
+    """float16 on a GPU; int8 on a CPU that supports it (nearly all x86 and ARM), else float32."""
+    import ctranslate2
+
+    if device == "cuda":
+        return "float16"
+    return "int8" if "int8" in ctranslate2.get_supported_compute_types("cpu") else "float32"
+
+
+def split_threads(threads: int) -> tuple[int, int]:
+    """(inter_threads, intra_threads) for ``threads`` CPU threads.
+
+    Batches decode faster side by side on one thread each than one after another on all threads
+    (benchmarks/throughput.py runs raw CTranslate2 both ways), so two workers from two cores up,
+    and a few threads each on big machines, where a worker per core would need more batches than
+    a document has.
+    """
+    if threads <= 1:
+        return 1, 1
+    inter = min(4, max(2, threads // 4))
+    return inter, max(1, threads // inter)
+
+
+def converted_model_dir(source: ModelSource, compute_type: str, cache: Path) -> Path:
+    """Where the conversion of ``source`` for ``compute_type`` lives in ``cache``."""
+    key = f"{source.name}\0{source.revision}\0{compute_type}\0{CONVERSION_VERSION}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", source.name).strip("-.")[-48:] or "model"
+    return cache / "ct2" / f"{slug}-{digest}-{compute_type}"
+
+
+def _convert(source: ModelSource, compute_type: str, target: Path) -> None:
+    """Run CTranslate2's converter on ``source`` into ``target`` (needs transformers and torch)."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
+
+    # Loading bars and advice from transformers would only clutter fr2en's stderr.
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    TransformersConverter(str(source.path)).convert(str(target), quantization=compute_type, force=True)
+
+
+def ensure_converted(source: ModelSource, compute_type: str, cache: Path | None = None) -> Path:
+    """The CTranslate2 conversion of ``source``, made on first use (atomically) and cached."""
+    target = converted_model_dir(source, compute_type, cache or cache_dir())
+    if (target / "model.bin").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    try:
+        try:
+            _convert(source, compute_type, staging)
+        except ImportError as exc:
+            raise ModelLoadError(
+                f"converting {source.name} for CTranslate2 needs transformers and torch "
+                f"({exc.name} is missing); install them once, or use --backend torch"
+            ) from None
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelLoadError(f"cannot convert {source.name} for CTranslate2: {first}") from None
+        try:
+            os.replace(staging, target)
+        except OSError:
+            # Another process finished the same conversion first; its copy is as good.
+            if not (target / "model.bin").is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _window(source: ModelSource, settings: ModelSettings) -> int:
+    """The model's window: the smaller of the setting and the model's position table."""
+    try:
+        config = json.loads((source.path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read {source.path / 'config.json'}: {exc}") from None
+    positions = int(config.get("max_position_embeddings", settings.max_input_tokens))
+    return min(settings.max_input_tokens, positions)
+
+
+class CT2Translator:
+    """Translate with a Marian model folder through CTranslate2."""
+
+    def __init__(
+        self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
+    ) -> None:
+        require_ctranslate2()
+        import ctranslate2
+
+        self.settings = settings
+        # Benchmarks only: every output exactly this long (see load_translator).
+        self.forced_output_tokens = forced_output_tokens
+        self.device = pick_device(settings.device)
+        self.compute_type = pick_compute_type(self.device)
+        self.vocab = MarianVocab(source.path)
+        self.window = _window(source, settings)
+        path = ensure_converted(source, self.compute_type)
+        if self.device == "cuda":
+            self.inter_threads, intra = 1, 1
+        else:
+            self.inter_threads, intra = split_threads(settings.threads or available_cores())
+        try:
+            self.translator = ctranslate2.Translator(
+                str(path),
+                device=self.device,
+                compute_type=self.compute_type,
+                inter_threads=self.inter_threads,
+                intra_threads=intra,
+            )
+        except (OSError, ValueError, RuntimeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelLoadError(
+                f"cannot load the CTranslate2 model of {source.name} from {path}: {first}"
+            ) from None
+        self._info = ModelInfo(source.name, source.revision, "ct2", self.device, self.compute_type)
+
+    @property
+    def info(self) -> ModelInfo:
+        """The model, revision, backend, device and compute type in use."""
+        return self._info
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens of ``text``, end-of-sentence included."""
+        return self.vocab.count(text)
+
+    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        """Translate ``sentences`` in order; see the module docstring for how."""
+        return translate_sentences(
+            sentences,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            progress=progress,
+            # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
+            # buffers), so beam search need not shrink the token budget as the torch backend's must.
+            budget_tokens=self.settings.batch_tokens,
+            workers=self.inter_threads,
+            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
+        )
+
+    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
+        # Keep every worker busy with one batch and one more queued; collect in order.
+        remaining = iter(batches)
+        pending = deque(self._submit(batch) for batch in islice(remaining, 2 * self.inter_threads))
+        while pending:
+            running = pending.popleft()
+            following = next(remaining, None)
+            if following is not None:
+                pending.append(self._submit(following))
+            yield [self._result(running, row) for row in range(len(running.handles))]
+
+    def _submit(self, batch: list[list[str]]) -> _Running:
+        """Start one batch on CTranslate2's workers and return at once."""
+        beam = max(1, self.settings.beam)
+        ratio, margin = self.settings.max_new_tokens_ratio, self.settings.max_new_tokens_margin
+        caps = [max_new_tokens(len(pieces), ratio, margin, self.window) for pieces in batch]
+        # As transformers: an empty output is allowed (the scorer flags it), and an output that
+        # reaches its cap ends with a forced end-of-sentence, so it has one token fewer of text.
+        shortest, longest = 0, max(1, max(caps) - 1)
+        if self.forced_output_tokens is not None:
+            shortest = longest = self.forced_output_tokens
+            caps = [self.forced_output_tokens + 1] * len(batch)
+        options: dict[str, Any] = {
+            "beam_size": beam,
+            "max_decoding_length": longest,
+            "min_decoding_length": shortest,
+            "max_input_length": 0,  # the window split already keeps every unit within the model's window
+            "return_scores": True,
+            "return_end_token": True,
+        }
+        return _Running(self.translator.translate_batch(batch, asynchronous=True, **options), caps)
+
+    def _result(self, running: _Running, row: int) -> UnitResult:
+        """One row's UnitResult from CTranslate2's result."""
+        result = running.handles[row].result()
+        pieces: list[str] = list(result.hypotheses[0]) if result.hypotheses else []
+        # CTranslate2's score is the sum of the tokens' log-probs divided by their number (length
+        # penalty 1, end-of-sentence counted); it gives no single token's, hence no min_logprob.
+        mean = float(result.scores[0]) if result.scores else None
+        # A batch decodes up to its longest row's cap; a row that ran past its own is cut back to
+        # it, so that what a sentence gets does not depend on its neighbours in the batch. That is
+        # exact for greedy search; with a beam, and for the mean log-prob (of the longer output),
+        # it is near enough for what is a runaway output anyway (flagged hit_limit).
+        own = max(1, running.caps[row] - 1)
+        pieces = pieces[:own]
+        return UnitResult(
+            text=self.vocab.detokenize(pieces),
+            tokens=len(pieces),
+            logprob_sum=mean * len(pieces) if mean is not None and pieces else None,
+            # Without an end-of-sentence token, decoding stopped at the cap.
+            hit_limit=not pieces or pieces[-1] != self.vocab.eos,
+        )
+
+    def score_translations(
+        self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        """The model's evidence about English made elsewhere: force-decode each target given its source.
+
+        One Translation per pair with the target's per-token log-probabilities summarised as in
+        :meth:`translate` (mean and minimum, end of sentence included). A pair with an empty side, or
+        a side longer than the model's window, gets no evidence (``logprob`` None).
+        """
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+        cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
+        results = [Translation(source=s, text=t) for s, t in cleaned]
+        encoded = [
+            (index, self.vocab.pieces(source), self.vocab.target_pieces(target))
+            for index, (source, target) in enumerate(cleaned)
+            if source and target
+        ]
+        # CTranslate2 appends the end-of-sentence token to each target itself.
+        fits = [(i, s, t[:-1]) for i, s, t in encoded if len(s) <= self.window and len(t) <= self.window]
+        lengths = [len(s) + len(t) for _, s, t in fits]
+        batches = plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences)
+        done = 0
+        for batch in batches:
+            rows = [fits[b] for b in batch]
+            scored = self.translator.score_batch([s for _, s, _ in rows], [t for _, _, t in rows])
+            for (index, _, _), result in zip(rows, scored, strict=True):
+                logprobs = [float(x) for x in result.log_probs]
+                source, target = cleaned[index]
+                results[index] = Translation(
+                    source=source,
+                    text=target,
+                    logprob=sum(logprobs) / len(logprobs),
+                    min_logprob=min(logprobs),
+                    tokens=len(logprobs),
+                )
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(fits))
+        return results
+
+
+@dataclass(frozen=True)
+class _Running:
+    """A batch handed to CTranslate2: its rows' async results and their own length caps."""
+
+    handles: list[Any]
+    caps: list[int]

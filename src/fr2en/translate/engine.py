@@ -1,0 +1,90 @@
+"""The part of translating that every backend shares: plan, tokenise, batch, run, rejoin.
+
+A backend only says how to run planned batches of source pieces through its model
+(:data:`RunBatches`); everything else — whitespace clean-up, deduplication, the window split, batching
+by a token budget, progress, and putting results back in input order — happens here, identically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+
+from fr2en.config import ModelSettings
+from fr2en.translate import Progress
+from fr2en.translate.batching import UnitResult, plan_batches, plan_work, rejoin
+from fr2en.translate.vocab import MarianVocab
+from fr2en.types import Translation
+
+# On a CPU, hypotheses (sentences × beam) per batch beyond which the cost per sentence stops falling
+# or rises, for both backends, greedy and beam 4 (benchmarks/batch_size.py): the vocabulary-wide
+# scores of a bigger batch no longer fit the caches. A GPU wants bigger batches.
+CPU_BATCH_HYPOTHESES = 64
+
+# Runs batches of source pieces (each piece list ends with end-of-sentence) in the order given and
+# yields each batch's results, one per row, as soon as that batch is done.
+RunBatches = Callable[[list[list[list[str]]]], Iterator[list[UnitResult]]]
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, not the whole machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
+
+
+def forced_length_settings(settings: ModelSettings, tokens: int | None) -> ModelSettings:
+    """``settings`` with every generation cap exactly ``tokens`` (benchmarks only; None: unchanged).
+
+    The cap is ``ratio × source tokens + margin``: a zero ratio and a margin of ``tokens`` make it
+    ``tokens`` for every sentence, in every backend, without touching their generation code.
+    """
+    if tokens is None:
+        return settings
+    return replace(settings, max_new_tokens_ratio=0.0, max_new_tokens_margin=tokens)
+
+
+def translate_sentences(
+    sentences: Sequence[str],
+    *,
+    vocab: MarianVocab,
+    settings: ModelSettings,
+    window: int,
+    run_batches: RunBatches,
+    progress: Progress | None = None,
+    budget_tokens: int | None = None,
+    workers: int = 1,
+    max_hypotheses: int | None = CPU_BATCH_HYPOTHESES,
+) -> list[Translation]:
+    """Translate ``sentences`` with ``run_batches``; one Translation each, in input order.
+
+    ``progress`` is told (sentences done, sentences in all) as batches finish, counting each input
+    sentence once even when it repeats or was cut into parts. ``budget_tokens`` is the padded
+    source tokens per batch (default: ``batch_tokens`` divided by the beam size); a batch holds
+    at most ``max_batch_sentences`` sentences and ``max_hypotheses`` hypotheses (None: no such
+    cap, as on a GPU); ``workers`` is how many batches the backend runs side by side (see
+    :func:`plan_batches`).
+    """
+    # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
+    plan = plan_work(sentences, vocab.count, window - 1)
+    pieces = [vocab.pieces(unit) for unit in plan.units]
+    beam = max(1, settings.beam)
+    budget = budget_tokens or max(settings.batch_tokens // beam, 1)
+    most = settings.max_batch_sentences
+    if max_hypotheses is not None:
+        most = max(1, min(most, max_hypotheses // beam))
+    batches = plan_batches([len(p) for p in pieces], budget, most, workers)
+    results: list[UnitResult] = [UnitResult("")] * len(pieces)
+    done = 0
+    outputs = run_batches([[pieces[i] for i in batch] for batch in batches])
+    for batch, batch_results in zip(batches, outputs, strict=True):
+        for index, result in zip(batch, batch_results, strict=True):
+            results[index] = result
+        done += len(batch)
+        if progress is not None:
+            progress(len(sentences) * done // len(pieces), len(sentences))
+    if progress is not None and not pieces:
+        progress(len(sentences), len(sentences))
+    return rejoin(plan, results)
