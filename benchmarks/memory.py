@@ -24,13 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from rss import peak_rss_mb  # a module beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "src" / "fr2en" / "translate" / "tiny_corpus.txt"
@@ -99,10 +100,9 @@ def child(mode: str, source: Path, out: Path) -> None:
         [document] = report.documents
         assert document.status == "done", document.error
         sentences = document.sentences
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
-            {"seconds": time.perf_counter() - started, "sentences": sentences, "peak_mb": peak_kb / 1024}
+            {"seconds": time.perf_counter() - started, "sentences": sentences, "peak_mb": peak_rss_mb()}
         )
     )
 

@@ -38,8 +38,8 @@ ENGLISH = (
 LINKS: tuple[tuple[tuple[int, ...], tuple[int, ...], float, tuple[str, ...]], ...] = (
     ((0,), (0,), 0.91, ()),
     ((1, 2), (1,), 0.72, ()),
-    ((3,), (), 0.0, ("unaligned", "low_score")),
-    ((), (2,), 0.3, ("unaligned", "low_score")),
+    ((3,), (), 0.0, ("unaligned_source",)),
+    ((), (2,), 0.3, ("unaligned_target",)),
     ((4,), (3,), 0.48, ("low_score", "length_ratio")),
 )
 SIGNATURE = RunSignature(
