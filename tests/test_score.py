@@ -303,6 +303,47 @@ def test_tandem_repeats() -> None:
     assert score.tandem_repeats([]) == 0
 
 
+def _tandem_repeats_by_definition(words: list[str], longest: int) -> int:
+    repeated = [False] * len(words)
+    for size in range(1, min(len(words) // 2, longest) + 1):
+        for start in range(len(words) - 2 * size + 1):
+            if words[start : start + size] == words[start + size : start + 2 * size]:
+                repeated[start + size : start + 2 * size] = [True] * size
+    return sum(repeated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abc"), max_size=24), st.integers(min_value=1, max_value=12))
+def test_tandem_repeats_counts_what_the_definition_counts(words: list[str], longest: int) -> None:
+    # The fast count (runs of equal words one unit apart) against comparing every unit with the next.
+    assert score.tandem_repeats(words, longest) == _tandem_repeats_by_definition(words, longest)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["État", "state", "états", "Paris", "paris", "école", "school", "42", "le"]),
+        max_size=8,
+    ),
+    st.lists(
+        st.sampled_from(["state", "States", "Paris", "school", "42", "the", "study", "étude"]), max_size=8
+    ),
+)
+def test_matches_tries_every_pair_that_could_match(french: list[str], english: list[str]) -> None:
+    # Indexing the English by initial and stem must find exactly what trying every pair finds.
+    source, target = score.tokens(" ".join(french)), score.tokens(" ".join(english))
+    stems = [score._english_stem(t.plain) for t in target]
+    expected = [
+        (i, j)
+        for i, f in enumerate(source)
+        for j, e in enumerate(target)
+        if f.plain == e.plain
+        or (not f.digits and not e.digits and score.cognates(f.plain, e.plain))
+        or (not f.digits and stems[j] in score.lexicon().english(f.plain))
+    ]
+    assert score.matches(source, target) == expected
+
+
 def test_sentence_breaks_ignore_titles_and_initials() -> None:
     assert score.sentence_breaks("Mr. Smith met J. R. Ewing at 7 a.m. GMT.") == 0
     assert score.sentence_breaks("He left. She stayed.") == 1

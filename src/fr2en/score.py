@@ -197,6 +197,11 @@ def lexicon() -> Lexicon:
     return parse_lexicon(files("fr2en").joinpath("score_lexicon.txt").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1 << 16)
+def _lexicon_stems(french: str) -> frozenset[str]:
+    return lexicon().english(french)
+
+
 # --- tokens ------------------------------------------------------------------------------------
 
 
@@ -216,13 +221,25 @@ def tokens(text: str) -> list[Token]:
     result: list[Token] = []
     for match in _WORD.finditer(text):
         word = match.group()
-        before = text[: match.start()].rstrip(" \u00a0\u202f\"'«“‘(-–—")
-        initial = not before or before[-1] in ".!?:;\n"
+        # The last character before the word that is not a space, quote, bracket or dash.
+        before = match.start() - 1
+        while before >= 0 and text[before] in _OPENERS:
+            before -= 1
+        initial = before < 0 or text[before] in ".!?:;\n"
         name = (word[0].isupper() and not initial and len(word) > 1 and not word.isupper()) or (
             word.isupper() and len(word) > 1 and word.isalpha()
         )
-        result.append(Token(word, strip_accents(word), name, word.isdigit(), match.start()))
+        result.append(Token(word, _plain_word(word), name, word.isdigit(), match.start()))
     return result
+
+
+_OPENERS = frozenset(" \u00a0\u202f\"'«“‘(-–—")
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain_word(word: str) -> str:
+    # Words recur across a document's sentences: normalise each once.
+    return strip_accents(word)
 
 
 def _is_content(token: Token, function_words: frozenset[str]) -> bool:
@@ -309,12 +326,24 @@ def matches(source: Sequence[Token], target: Sequence[Token]) -> list[tuple[int,
 
     A match is an identical token (names, numbers), a cognate, or a lexicon pair.
     """
-    lex = lexicon()
     stems = [_english_stem(t.plain) for t in target]
+    # Only words with the same initial can be equal or cognates (French é- also meets English s-),
+    # and lexicon pairs are found by stem: index the English both ways rather than try every pair.
+    by_initial: dict[str, list[int]] = {}
+    by_stem: dict[str, list[int]] = {}
+    for j, english in enumerate(target):
+        by_initial.setdefault(english.plain[:1], []).append(j)
+        by_stem.setdefault(stems[j], []).append(j)
     found: list[tuple[int, int]] = []
     for i, french in enumerate(source):
-        translations = lex.english(french.plain) if not french.digits else frozenset()
-        for j, english in enumerate(target):
+        translations = _lexicon_stems(french.plain) if not french.digits else frozenset()
+        candidates = set(by_initial.get(french.plain[:1], ()))
+        if french.plain[:1] == "e":
+            candidates.update(by_initial.get("s", ()))
+        for stem in translations:
+            candidates.update(by_stem.get(stem, ()))
+        for j in sorted(candidates):
+            english = target[j]
             if (
                 french.plain == english.plain
                 or (not french.digits and not english.digits and cognates(french.plain, english.plain))
@@ -591,19 +620,28 @@ class Number:
     text: str
 
 
-def _parse_number(raw: str, french: bool) -> set[float]:
+_SPACE_CHARS = re.compile(f"[{_SPACES}]")
+# Thousands grouped by the first separator, then maybe decimals after the other one.
+_GROUPED = tuple(
+    (sep, other, re.compile(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+(?:{re.escape(other)}\d+)?"))
+    for sep, other in ((",", "."), (".", ","))
+)
+_PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_number(raw: str, french: bool) -> frozenset[float]:
     """The values a written number may mean; both when its separators are ambiguous (2,500)."""
-    compact = re.sub(f"[{_SPACES}]", "", raw)
-    grouped = r"\d{{1,3}}(?:{sep}\d{{3}})+"
+    compact = _SPACE_CHARS.sub("", raw)
     readings: list[str] = []
     # French writes 2,5 for 2.5 and groups thousands with spaces (or dots); English the other way
     # round. Copy-edited text mixes the two, so a comma or dot before exactly three digits is read
     # both ways.
-    for sep, other in ((",", "."), (".", ",")):
-        if re.fullmatch(grouped.format(sep=re.escape(sep)) + rf"(?:{re.escape(other)}\d+)?", compact):
+    for sep, other, grouped in _GROUPED:
+        if grouped.fullmatch(compact):
             readings.append(compact.replace(sep, "").replace(other, "."))
     native, foreign = ("," if french else "."), ("." if french else ",")
-    if re.fullmatch(r"\d+(?:[.,]\d+)?", compact) and (native in compact or not readings):
+    if _PLAIN_NUMBER.fullmatch(compact) and (native in compact or not readings):
         readings.append(compact.replace(native, ".").replace(foreign, "."))
     values: set[float] = set()
     for reading in readings:
@@ -611,7 +649,7 @@ def _parse_number(raw: str, french: bool) -> set[float]:
             values.add(float(reading))
         except ValueError:
             continue
-    return values
+    return frozenset(values)
 
 
 def _roman(text: str) -> int | None:
@@ -723,20 +761,23 @@ def tandem_repeats(words: Sequence[str], longest: int = 60) -> int:
     Units up to ``longest`` words: a whole sentence said twice is a loop too, and the cap keeps a
     pathological one-line document from costing cubic time.
     """
-    repeated = [False] * len(words)
+    # A unit of ``size`` words repeats where ``size`` words in a row equal the word ``size`` after
+    # them; a run of such equalities ending at k marks words k+1 .. k+size, counted by differences.
+    marks = [0] * (len(words) + 1)
     for size in range(1, min(len(words) // 2, longest) + 1):
-        for start in range(len(words) - 2 * size + 1):
-            if words[start] == words[start + size] and (
-                words[start : start + size] == words[start + size : start + 2 * size]
-            ):
-                for k in range(start + size, start + 2 * size):
-                    repeated[k] = True
-    return sum(repeated)
+        run = 0
+        for k in range(len(words) - size):
+            run = run + 1 if words[k] == words[k + size] else 0
+            if run >= size:
+                marks[k + 1] += 1
+                marks[k + size + 1] -= 1
+    return sum(depth > 0 for depth in itertools.accumulate(marks[:-1]))
 
 
 # A sentence ends at . ! ? … (closing quotes allowed) before a capital; not after an initial or a title.
 _SENTENCE_BREAK = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bvs)(?<!\bNo)"
+    # The lookahead first: it fails fast at the many places with no mark at all.
+    r"(?=[.!?…])(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bvs)(?<!\bNo)"
     r"[.!?…]+[\"'»”’)]*\s+[\"'«“‘(]*[A-ZÀ-Ý]"
 )
 
