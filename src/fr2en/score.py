@@ -197,7 +197,7 @@ def lexicon() -> Lexicon:
     return parse_lexicon(files("fr2en").joinpath("score_lexicon.txt").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _lexicon_stems(french: str) -> frozenset[str]:
     return lexicon().english(french)
 
@@ -236,7 +236,7 @@ def tokens(text: str) -> list[Token]:
 _OPENERS = frozenset(" \u00a0\u202f\"'«“‘(-–—")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _plain_word(word: str) -> str:
     # Words recur across a document's sentences: normalise each once.
     return strip_accents(word)
@@ -629,7 +629,7 @@ _GROUPED = tuple(
 _PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 11)
 def _parse_number(raw: str, french: bool) -> frozenset[float]:
     """The values a written number may mean; both when its separators are ambiguous (2,500)."""
     compact = _SPACE_CHARS.sub("", raw)
