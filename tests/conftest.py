@@ -19,6 +19,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+# The TMX DTD, kept with the tests (tests/data/README.md) so that TMX validation never skips.
+TMX_DTD = Path(__file__).parent / "data" / "tmx14.dtd"
 SEED = REPO / "seeds" / "000_d8b578da4eb6d4de.txt"
 TINY_CONFIG = REPO / "configs" / "tiny.toml"
 

@@ -17,7 +17,7 @@ from fr2en.segment import segment
 from fr2en.types import AlignedPair, DocumentChunk, DocumentResult, RunSignature, Scores
 from fr2en.write import FORMATS, DocumentWriter, atomic_write_text, output_paths, render, write_outputs
 
-from .conftest import SHARED
+from .conftest import TMX_DTD
 from .samples import aligned_result, empty_result
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -110,13 +110,10 @@ def test_jsonl_has_the_documented_fields() -> None:
         assert isinstance(obj["flags"], list)
 
 
-@pytest.mark.skipif(
-    not (SHARED / "data" / "formats" / "tmx14.dtd").exists(), reason="shared TMX DTD not here"
-)
 def test_tmx_validates_against_the_dtd() -> None:
     from lxml import etree
 
-    dtd = etree.DTD(str(SHARED / "data" / "formats" / "tmx14.dtd"))
+    dtd = etree.DTD(str(TMX_DTD))
     tree = etree.fromstring(render("tmx", sample_result()).encode())
     assert dtd.validate(tree), dtd.error_log.filter_from_errors()
     # The empty English makes a null unit that a TM cannot hold: it is left out.
