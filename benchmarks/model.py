@@ -11,7 +11,6 @@ sentencepiece model trained here on the shared French/English text, laid out as 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -27,24 +26,9 @@ SPM_PIECES = 32000
 
 def train_tokenizer(lines: Sequence[str]) -> bytes:
     """A unigram sentencepiece model over ``lines`` with Marian's special-token layout."""
-    import sentencepiece as spm
+    from fr2en.translate.tiny import train_marian_tokenizer
 
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines),
-        model_writer=model,
-        vocab_size=SPM_PIECES,
-        hard_vocab_limit=False,
-        model_type="unigram",
-        character_coverage=1.0,
-        eos_id=0,
-        unk_id=1,
-        bos_id=-1,
-        pad_id=-1,
-        num_threads=2,
-        minloglevel=2,
-    )
-    return model.getvalue()
+    return train_marian_tokenizer(lines, pieces=SPM_PIECES, threads=2)
 
 
 def build_model(folder: Path, architecture: Path, training_lines: Sequence[str]) -> None:

@@ -30,8 +30,8 @@ from typing import Any
 from fr2en.config import ModelSettings, cache_dir
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
-from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores, translate_sentences
+from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores, score_pairs, translate_sentences
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
@@ -262,43 +262,25 @@ class CT2Translator:
     def score_translations(
         self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
-        """The model's evidence about English made elsewhere: force-decode each target given its source.
+        """The model's evidence about English made elsewhere (see :func:`score_pairs`)."""
 
-        One Translation per pair with the target's per-token log-probabilities summarised as in
-        :meth:`translate` (mean and minimum, end of sentence included). A pair with an empty side, or
-        a side longer than the model's window, gets no evidence (``logprob`` None).
-        """
-        if len(sources) != len(targets):
-            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
-        cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
-        results = [Translation(source=s, text=t) for s, t in cleaned]
-        encoded = [
-            (index, self.vocab.pieces(source), self.vocab.target_pieces(target))
-            for index, (source, target) in enumerate(cleaned)
-            if source and target
-        ]
-        # CTranslate2 appends the end-of-sentence token to each target itself.
-        fits = [(i, s, t[:-1]) for i, s, t in encoded if len(s) <= self.window and len(t) <= self.window]
-        lengths = [len(s) + len(t) for _, s, t in fits]
-        batches = plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences)
-        done = 0
-        for batch in batches:
-            rows = [fits[b] for b in batch]
-            scored = self.translator.score_batch([s for _, s, _ in rows], [t for _, _, t in rows])
-            for (index, _, _), result in zip(rows, scored, strict=True):
-                logprobs = [float(x) for x in result.log_probs]
-                source, target = cleaned[index]
-                results[index] = Translation(
-                    source=source,
-                    text=target,
-                    logprob=sum(logprobs) / len(logprobs),
-                    min_logprob=min(logprobs),
-                    tokens=len(logprobs),
-                )
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(fits))
-        return results
+        def encode(pairs: list[tuple[str, str]]) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+            return [(self.vocab.pieces(s), self.vocab.target_pieces(t)) for s, t in pairs]
+
+        def force(src: list[Sequence[Any]], tgt: list[Sequence[Any]]) -> list[list[float]]:
+            # CTranslate2 appends the end-of-sentence token to each target itself.
+            scored = self.translator.score_batch([list(s) for s in src], [list(t[:-1]) for t in tgt])
+            return [[float(x) for x in result.log_probs] for result in scored]
+
+        return score_pairs(
+            sources,
+            targets,
+            settings=self.settings,
+            window=self.window,
+            encode=encode,
+            force=force,
+            progress=progress,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
 from fr2en.config import ModelSettings
 from fr2en.translate import Progress
@@ -88,3 +89,55 @@ def translate_sentences(
     if progress is not None and not pieces:
         progress(len(sentences), len(sentences))
     return rejoin(plan, results)
+
+
+# Token sequences of (source, target) pairs, in order; the target's ends with end-of-sentence.
+EncodePairs = Callable[[list[tuple[str, str]]], list[tuple[Sequence[Any], Sequence[Any]]]]
+# Per-token log-probabilities of each target given its source, for one batch of encoded pairs.
+ForceBatch = Callable[[list[Sequence[Any]], list[Sequence[Any]]], list[list[float]]]
+
+
+def score_pairs(
+    sources: Sequence[str],
+    targets: Sequence[str],
+    *,
+    settings: ModelSettings,
+    window: int,
+    encode: EncodePairs,
+    force: ForceBatch,
+    progress: Progress | None = None,
+) -> list[Translation]:
+    """The model's evidence about English made elsewhere, whatever the backend: force-decode each target.
+
+    One Translation per pair with the target's per-token log-probabilities summarised as in
+    translation (mean and minimum, end of sentence included), so the scorer treats both alike. A pair
+    with an empty side, or a side longer than ``window`` tokens, gets no evidence (``logprob`` None)
+    rather than a truncated, misleading one. ``progress`` is told (pairs done, pairs scored).
+    """
+    if len(sources) != len(targets):
+        raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+    cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
+    results = [Translation(source=s, text=t) for s, t in cleaned]
+    todo = [i for i, (s, t) in enumerate(cleaned) if s and t]
+    if not todo:
+        return results
+    encoded = encode([cleaned[i] for i in todo])
+    fits = [k for k, (src, tgt) in enumerate(encoded) if len(src) <= window and len(tgt) <= window]
+    lengths = [len(encoded[k][0]) + len(encoded[k][1]) for k in fits]
+    done = 0
+    for batch in plan_batches(lengths, settings.batch_tokens, settings.max_batch_sentences):
+        rows = [fits[b] for b in batch]
+        scored = force([encoded[k][0] for k in rows], [encoded[k][1] for k in rows])
+        for k, token_scores in zip(rows, scored, strict=True):
+            source, target = cleaned[todo[k]]
+            results[todo[k]] = Translation(
+                source=source,
+                text=target,
+                logprob=sum(token_scores) / len(token_scores),
+                min_logprob=min(token_scores),
+                tokens=len(token_scores),
+            )
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(fits))
+    return results

@@ -22,11 +22,12 @@ from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import UnitResult, max_new_tokens, plan_batches
+from fr2en.translate.batching import UnitResult, max_new_tokens
 from fr2en.translate.engine import (
     CPU_BATCH_HYPOTHESES,
     available_cores,
     forced_length_settings,
+    score_pairs,
     translate_sentences,
 )
 from fr2en.translate.source import ModelSource
@@ -245,44 +246,24 @@ class MarianTranslator:
     def score_translations(
         self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
-        """The model's evidence about English made elsewhere: force-decode each target given its source.
+        """The model's evidence about English made elsewhere (see :func:`score_pairs`)."""
 
-        Returns one Translation per pair with the target's per-token log-probabilities summarised as
-        in :meth:`translate` (mean and minimum, end of sentence included), so the scorer treats both
-        alike. A pair with an empty side, or a side longer than the model's window, gets no evidence
-        (``logprob`` None) rather than a truncated, misleading one.
-        """
-        if len(sources) != len(targets):
-            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
-        cleaned = [(" ".join(s.split()), " ".join(t.split())) for s, t in zip(sources, targets, strict=True)]
-        results = [Translation(source=s, text=t) for s, t in cleaned]
-        todo = [i for i, (s, t) in enumerate(cleaned) if s and t]
-        if not todo:
-            return results
-        src_ids = self.tokenizer([cleaned[i][0] for i in todo])["input_ids"]
-        tgt_ids = self.tokenizer(text_target=[cleaned[i][1] for i in todo])["input_ids"]
-        window = self.window
-        fits = [k for k in range(len(todo)) if len(src_ids[k]) <= window and len(tgt_ids[k]) <= window]
-        lengths = [len(src_ids[k]) + len(tgt_ids[k]) for k in fits]
-        done = 0
-        for batch in plan_batches(lengths, self.settings.batch_tokens, self.settings.max_batch_sentences):
-            rows = [fits[b] for b in batch]
-            scored = self._force([src_ids[k] for k in rows], [tgt_ids[k] for k in rows])
-            for k, token_scores in zip(rows, scored, strict=True):
-                source, target = cleaned[todo[k]]
-                results[todo[k]] = Translation(
-                    source=source,
-                    text=target,
-                    logprob=sum(token_scores) / len(token_scores),
-                    min_logprob=min(token_scores),
-                    tokens=len(token_scores),
-                )
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(fits))
-        return results
+        def encode(pairs: list[tuple[str, str]]) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+            src_ids = self.tokenizer([s for s, _ in pairs])["input_ids"]
+            tgt_ids = self.tokenizer(text_target=[t for _, t in pairs])["input_ids"]
+            return list(zip(src_ids, tgt_ids, strict=True))
 
-    def _force(self, src_batch: list[list[int]], tgt_batch: list[list[int]]) -> list[list[float]]:
+        return score_pairs(
+            sources,
+            targets,
+            settings=self.settings,
+            window=self.window,
+            encode=encode,
+            force=self._force,
+            progress=progress,
+        )
+
+    def _force(self, src_batch: list[Sequence[int]], tgt_batch: list[Sequence[int]]) -> list[list[float]]:
         """Per-token log-probabilities of each target given its source (teacher forcing)."""
         pad_id = int(self.tokenizer.pad_token_id)
         start_id = int(self.model.config.decoder_start_token_id)

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
@@ -37,28 +38,36 @@ _ARCHITECTURE = {
 }
 
 
-def _train_tokenizer() -> bytes:
-    """Train a small sentencepiece model on the bundled French/English corpus."""
+def train_marian_tokenizer(lines: Iterable[str], pieces: int, threads: int = 1) -> bytes:
+    """A unigram sentencepiece model over ``lines`` with Marian's special-token layout.
+
+    ``</s>`` = 0, ``<unk>`` = 1, no BOS; the caller appends ``<pad>`` after the pieces. One thread
+    keeps the result byte-identical from run to run.
+    """
     import sentencepiece as spm
 
-    corpus = files("fr2en.translate").joinpath("tiny_corpus.txt").read_text(encoding="utf-8")
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(corpus.splitlines()),
+        sentence_iterator=iter(lines),
         model_writer=model,
-        vocab_size=400,
+        vocab_size=pieces,
         hard_vocab_limit=False,
         model_type="unigram",
         character_coverage=1.0,
-        # Marian's layout: </s> = 0, <unk> = 1, no BOS, <pad> appended after the pieces.
         eos_id=0,
         unk_id=1,
         bos_id=-1,
         pad_id=-1,
-        num_threads=1,
+        num_threads=threads,
         minloglevel=2,
     )
     return model.getvalue()
+
+
+def _train_tokenizer() -> bytes:
+    """Train a small sentencepiece model on the bundled French/English corpus."""
+    corpus = files("fr2en.translate").joinpath("tiny_corpus.txt").read_text(encoding="utf-8")
+    return train_marian_tokenizer(corpus.splitlines(), pieces=400)
 
 
 def build_tiny_model(directory: Path) -> Path:
