@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from fr2en.cli.options import ConfigOption, FormatOption, OutputOption, settings_from
+from fr2en.cli.options import ConfigOption, FormatOption, OutputOption, ThresholdOption, settings_from
 
 FrenchArgument = typer.Argument(..., help="The French text (.txt or .md).", dir_okay=False)
 EnglishArgument = typer.Argument(..., help="Its English translation.", dir_okay=False)
-ThresholdOption = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5).")
 
 
 def align_command(

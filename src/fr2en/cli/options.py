@@ -27,6 +27,9 @@ FormatOption = typer.Option(
 )
 ModelOption = typer.Option(None, "--model", "-m", help="Hugging Face model id or local model folder.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bars.")
+BeamOption = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy.")
+DeviceOption = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto).")
+ThresholdOption = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5).")
 
 
 def settings_from(config: Path | None, **overrides: dict[str, Any]) -> Settings:

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from fr2en.cli.options import ConfigOption, FormatOption, ModelOption, OutputOption, settings_from
+from fr2en.cli.options import (
+    BeamOption,
+    ConfigOption,
+    DeviceOption,
+    FormatOption,
+    ModelOption,
+    OutputOption,
+    ThresholdOption,
+    settings_from,
+)
 
 SrcOption = typer.Option(..., "--src", help="French, one sentence per line.", dir_okay=False)
 HypOption = typer.Option(..., "--hyp", help="English translation, line-aligned with --src.", dir_okay=False)
@@ -16,9 +25,6 @@ RefOption = typer.Option(
 )
 TestRefOption = typer.Option(..., "--ref", help="Reference English, line-aligned with --src.", dir_okay=False)
 NoModelOption = typer.Option(False, "--no-model", help="Model-free checks only: loads no model.")
-ThresholdOption = typer.Option(None, "--threshold", help="Flag pairs scoring below this (default: 0.5).")
-BeamOption = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy.")
-DeviceOption = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto).")
 
 
 def score_command(

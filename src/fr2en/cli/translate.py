@@ -8,11 +8,14 @@ from pathlib import Path
 import typer
 
 from fr2en.cli.options import (
+    BeamOption,
     ConfigOption,
+    DeviceOption,
     FormatOption,
     ModelOption,
     OutputOption,
     QuietOption,
+    ThresholdOption,
     settings_from,
 )
 from fr2en.errors import UsageError
@@ -26,14 +29,12 @@ def translate_command(
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
     formats: str | None = FormatOption,
-    beam: int | None = typer.Option(None, "--beam", "-b", help="Beam size (default: 4); 1 is greedy."),
+    beam: int | None = BeamOption,
     backend: str | None = typer.Option(
         None, "--backend", help="auto, torch or ct2 (default: auto: ct2 when fr2en[fast] is installed)."
     ),
-    device: str | None = typer.Option(None, "--device", help="auto, cpu or cuda (default: auto)."),
-    threshold: float | None = typer.Option(
-        None, "--threshold", help="Flag pairs scoring below this (default: 0.5)."
-    ),
+    device: str | None = DeviceOption,
+    threshold: float | None = ThresholdOption,
     quiet: bool = QuietOption,
     unit: str | None = typer.Option(
         None, "--unit", help="Translate by sentence, or by paragraph for more context (default: sentence)."
