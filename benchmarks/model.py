@@ -12,9 +12,7 @@ sentencepiece model trained here on the shared French/English text, laid out as 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +36,8 @@ def build_model(folder: Path, architecture: Path, training_lines: Sequence[str])
     from transformers import MarianConfig, MarianMTModel
     from transformers.utils import logging as hf_logging
 
+    from fr2en.translate.tiny import write_marian_tokenizer
+
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     config_values = json.loads((architecture / "config.json").read_text(encoding="utf-8"))
@@ -52,20 +52,7 @@ def build_model(folder: Path, architecture: Path, training_lines: Sequence[str])
         vocab[f"▁<filler{filler}>"] = filler
     vocab["<pad>"] = pad_id
     assert len(vocab) == size, (len(vocab), size)
-    for name in ("source.spm", "target.spm"):
-        (folder / name).write_bytes(proto)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer_config = {
-        "tokenizer_class": "MarianTokenizer",
-        "source_lang": "fr",
-        "target_lang": "en",
-        "model_max_length": 512,
-        "separate_vocabs": False,
-        "eos_token": "</s>",
-        "unk_token": "<unk>",
-        "pad_token": "<pad>",
-    }
-    (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+    write_marian_tokenizer(folder, proto, vocab)
     config_values.pop("_name_or_path", None)
     config_values.pop("architectures", None)
     with torch.random.fork_rng(devices=[]):
@@ -77,14 +64,10 @@ def build_model(folder: Path, architecture: Path, training_lines: Sequence[str])
 
 def model_dir(cache: Path, architecture: Path, training_lines: Sequence[str]) -> Path:
     """The cached benchmark model folder, built on first use (atomically)."""
-    target = cache / "bench" / MODEL_VERSION
-    if (target / "model.safetensors").is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
-    try:
-        build_model(staging, architecture, training_lines)
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    from fr2en.config import cached_folder
+
+    return cached_folder(
+        cache / "bench" / MODEL_VERSION,
+        "model.safetensors",
+        lambda folder: build_model(folder, architecture, training_lines),
+    )

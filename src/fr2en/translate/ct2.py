@@ -16,10 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from fr2en.config import ModelSettings, cache_dir
+from fr2en.config import ModelSettings, cache_dir, cached_folder
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
@@ -109,11 +106,8 @@ def _convert(source: ModelSource, compute_type: str, target: Path) -> None:
 def ensure_converted(source: ModelSource, compute_type: str, cache: Path | None = None) -> Path:
     """The CTranslate2 conversion of ``source``, made on first use (atomically) and cached."""
     target = converted_model_dir(source, compute_type, cache or cache_dir())
-    if (target / "model.bin").is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
-    try:
+
+    def convert(staging: Path) -> None:
         try:
             _convert(source, compute_type, staging)
         except ImportError as exc:
@@ -124,15 +118,8 @@ def ensure_converted(source: ModelSource, compute_type: str, cache: Path | None 
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelLoadError(f"cannot convert {source.name} for CTranslate2: {first}") from None
-        try:
-            os.replace(staging, target)
-        except OSError:
-            # Another process finished the same conversion first; its copy is as good.
-            if not (target / "model.bin").is_file():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+    return cached_folder(target, "model.bin", convert)
 
 
 def _window(source: ModelSource, settings: ModelSettings) -> int:

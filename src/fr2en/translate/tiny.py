@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
+
+from fr2en.config import cached_folder
 
 TINY_VERSION = "tiny-v1"
 # Small enough to build and run in well under a second, large enough to exercise batching and beams.
@@ -64,6 +63,24 @@ def train_marian_tokenizer(lines: Iterable[str], pieces: int, threads: int = 1) 
     return model.getvalue()
 
 
+def write_marian_tokenizer(folder: Path, proto: bytes, vocab: dict[str, int]) -> None:
+    """Write the files ``MarianTokenizer`` reads: one sentencepiece model for both sides, the vocabulary."""
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes(proto)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+    tokenizer_config = {
+        "tokenizer_class": "MarianTokenizer",
+        "source_lang": "fr",
+        "target_lang": "en",
+        "model_max_length": 512,
+        "separate_vocabs": False,
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+    }
+    (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+
+
 def _train_tokenizer() -> bytes:
     """Train a small sentencepiece model on the bundled French/English corpus."""
     corpus = files("fr2en.translate").joinpath("tiny_corpus.txt").read_text(encoding="utf-8")
@@ -82,25 +99,7 @@ def build_tiny_model(directory: Path) -> Path:
     vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
     pad_id = len(vocab)
     vocab["<pad>"] = pad_id
-    for name in ("source.spm", "target.spm"):
-        (directory / name).write_bytes(proto)
-    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
-    (directory / "tokenizer_config.json").write_text(
-        json.dumps(
-            {
-                "tokenizer_class": "MarianTokenizer",
-                "source_lang": "fr",
-                "target_lang": "en",
-                "model_max_length": 512,
-                "separate_vocabs": False,
-                "eos_token": "</s>",
-                "unk_token": "<unk>",
-                "pad_token": "<pad>",
-            },
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
+    write_marian_tokenizer(directory, proto, vocab)
     config = MarianConfig(
         vocab_size=pad_id + 1,
         decoder_vocab_size=pad_id + 1,
@@ -124,19 +123,4 @@ def build_tiny_model(directory: Path) -> Path:
 
 def tiny_model_dir(cache: Path) -> Path:
     """The cached tiny model folder, built on first use (atomically, so a crash never leaves half)."""
-    target = cache / "models" / TINY_VERSION
-    if (target / "config.json").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".tiny-", dir=target.parent))
-    try:
-        build_tiny_model(staging)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            # Another process finished first; its copy is identical.
-            if not (target / "config.json").exists():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return cached_folder(cache / "models" / TINY_VERSION, "config.json", build_tiny_model)
