@@ -70,6 +70,16 @@ def cpu_name() -> str:
 # a worker that needs neither torch nor transformers never loads them.
 
 
+def _measured(sentences: int, started: float, loaded: float, done: float, cpu: float) -> dict[str, Any]:
+    """What every worker reports: sentences, load and run seconds, CPU seconds (all threads) since loading."""
+    return {
+        "sentences": sentences,
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "cpu_s": time.process_time() - cpu,
+    }
+
+
 def _work_naive(plan: dict[str, Any], beam: int) -> dict[str, Any]:
     started = time.perf_counter()
     import torch
@@ -89,12 +99,7 @@ def _work_naive(plan: dict[str, Any], beam: int) -> dict[str, Any]:
             ids = model.generate(**inputs, num_beams=beam, min_new_tokens=length, max_new_tokens=length)
             outputs.append(tokenizer.decode(ids[0], skip_special_tokens=True))
     done = time.perf_counter()
-    return {
-        "sentences": len(outputs),
-        "load_s": loaded - started,
-        "run_s": done - loaded,
-        "cpu_s": time.process_time() - cpu,
-    }
+    return _measured(len(outputs), started, loaded, done, cpu)
 
 
 def _work_raw_ct2(plan: dict[str, Any], beam: int, inter: int, intra: int, batch: str) -> dict[str, Any]:
@@ -120,12 +125,7 @@ def _work_raw_ct2(plan: dict[str, Any], beam: int, inter: int, intra: int, batch
     )
     outputs = [processor.decode_pieces(r.hypotheses[0]) for r in results]
     done = time.perf_counter()
-    return {
-        "sentences": len(outputs),
-        "load_s": loaded - started,
-        "run_s": done - loaded,
-        "cpu_s": time.process_time() - cpu,
-    }
+    return _measured(len(outputs), started, loaded, done, cpu)
 
 
 def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]:
@@ -157,13 +157,10 @@ def _work_fr2en(plan: dict[str, Any], beam: int, backend: str) -> dict[str, Any]
     failed = [d.error for d in report.documents if d.status != "done"]
     if failed or sentences != len(plan["sentences"]):
         raise SystemExit(f"fr2en run went wrong: {sentences} sentences, failures {failed}")
+    precision = f"-{translator.info.precision}" if translator.info.precision else ""
     return {
-        "sentences": sentences,
-        "load_s": loaded - started,
-        "run_s": done - loaded,
-        "cpu_s": time.process_time() - cpu,
-        "backend": translator.info.backend
-        + (f"-{translator.info.precision}" if translator.info.precision else ""),
+        **_measured(sentences, started, loaded, done, cpu),
+        "backend": translator.info.backend + precision,
     }
 
 
