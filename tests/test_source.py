@@ -50,3 +50,23 @@ def test_a_model_that_cannot_be_found_matches_nothing_recorded(
 ) -> None:
     assert model_revision(name, revision) == expected
     assert plan_model(ModelSettings(name=name, revision=revision, device="cpu")).revision == expected
+
+
+def test_a_hub_that_cannot_be_reached_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recent huggingface_hub clients raise their HTTP library's errors (httpx2.ConnectError), which
+    # are not OSErrors: without a connection the run must stop with one line, not fail every
+    # document as an internal error.
+    from huggingface_hub import HfApi, constants
+
+    from fr2en.errors import ModelLoadError
+
+    class ConnectError(Exception):
+        """Stands for the client library's own network error class."""
+
+    def unreachable(*args: object, **kwargs: object) -> list[str]:
+        raise ConnectError("[Errno -2] Name or service not known")
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(HfApi, "list_repo_files", unreachable)
+    with pytest.raises(ModelLoadError, match=r"cannot be downloaded .*Name or service not known"):
+        resolve_model("Helsinki-NLP/opus-mt-fr-en")

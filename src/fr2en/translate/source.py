@@ -91,10 +91,9 @@ def _hub(name: str, revision: str, download: bool) -> ModelSource:
     if folder is None:
         if not download:
             raise ModelLoadError(f"model {name} is not in the local cache; {remedies(name)}")
+        weights = _pick_weights(name, revision)
         try:
-            folder = snapshot_download(
-                name, revision=revision or None, allow_patterns=[*_HUB_FILES, _pick_weights(name, revision)]
-            )
+            folder = snapshot_download(name, revision=revision or None, allow_patterns=[*_HUB_FILES, weights])
         except LocalEntryNotFoundError:
             raise ModelLoadError(
                 f"model {name} is not in the local cache and cannot be downloaded (offline?); {remedies(name)}"
@@ -103,7 +102,8 @@ def _hub(name: str, revision: str, download: bool) -> ModelSource:
             raise ModelLoadError(
                 f"cannot download model {name}: {str(exc).splitlines()[0]}; {remedies(name)}"
             ) from None
-        except OSError as exc:
+        except Exception as exc:
+            # Network failures are OSErrors with requests, httpx or httpx2 errors with later clients.
             raise ModelLoadError(f"cannot download model {name}: {exc}; {remedies(name)}") from None
     path = Path(folder)
     return ModelSource(name=name, path=path, revision=path.name)
@@ -112,7 +112,6 @@ def _hub(name: str, revision: str, download: bool) -> ModelSource:
 def _pick_weights(name: str, revision: str) -> str:
     """Safetensors when the repository has them, else the PyTorch pickle; never both."""
     from huggingface_hub import HfApi, constants
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
     if constants.HF_HUB_OFFLINE:
         raise ModelLoadError(
@@ -120,7 +119,8 @@ def _pick_weights(name: str, revision: str) -> str:
         )
     try:
         listed = set(HfApi().list_repo_files(name, revision=revision or None))
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as exc:
+    except Exception as exc:
+        # As in _hub: what a failed request raises depends on the hub client's HTTP library.
         message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise ModelLoadError(
             f"model {name} is not in the local cache and cannot be downloaded ({message}); {remedies(name)}"
