@@ -21,11 +21,11 @@ Formats are imported only when a file of theirs is read (their libraries are opt
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fr2en.types import Document, Paragraph
+from fr2en.types import AlignedPair, Document, Paragraph
 
 # Blocks are separated by a blank line in the Document's text: every block is its own paragraph.
 BLOCK_SEPARATOR = "\n\n"
@@ -76,6 +76,15 @@ def document_from_blocks(name: str, blocks: Sequence[Block], encoding: str = "ut
         offset += len(block.text) + len(BLOCK_SEPARATOR)
     text = BLOCK_SEPARATOR.join(block.text for block in blocks)
     return Document(name=name, text=text, paragraphs=tuple(paragraphs), encoding=encoding)
+
+
+def english_by_block(pairs: Iterable[AlignedPair], blocks: int) -> list[str]:
+    """The English of each of ``blocks`` blocks: the targets of the pairs in its paragraph, in order."""
+    per_block: list[list[str]] = [[] for _ in range(blocks)]
+    for pair in pairs:
+        if pair.target:
+            per_block[pair.paragraph].append(pair.target)
+    return [" ".join(texts) for texts in per_block]
 
 
 def _word_starts(text: str) -> list[int]:
