@@ -387,3 +387,39 @@ def test_score_is_in_range_and_never_raises(source: str, target: str) -> None:
 def test_score_on_tricky_tokens(source: list[str], target: list[str]) -> None:
     result = score_pair(" ".join(source), " ".join(target), None, THRESHOLD)
     assert 0.0 <= result.score <= 1.0
+
+
+# --- the score package ---------------------------------------------------------------------------
+
+
+def test_every_name_others_import_from_fr2en_score_stays_importable() -> None:
+    import fr2en.score as package
+
+    names = """FLAG_DESCRIPTIONS FLAG_PENALTY PRIOR SCORER Coverage Lexicon Number Token TranslationLexicon
+    cognates combine corpus_metrics coverage french_words gaps length_z lexicon matches model_free_penalties
+    model_penalties monotone_chain number_mismatch numbers parse_lexicon score_null_link score_pair
+    sentence_breaks sentence_metrics strip_accents tandem_repeats tokens _english_stem _parse_number""".split()
+    missing = [name for name in names if not hasattr(package, name)]
+    assert not missing
+    assert package.Lexicon is package.TranslationLexicon
+
+
+def test_number_word_tables_are_read_from_package_data() -> None:
+    from fr2en.score import numerals as module
+
+    # Fractions are exact, words keep their language, and only unambiguous words are required.
+    assert module._FR_NUMBER_WORDS["tiers"] == 1 / 3 and module._FR_NUMBER_WORDS["deux-tiers"] == 2 / 3
+    assert module._EN_NUMBER_WORDS["dozen"] == 12 and "dozen" not in module._FR_NUMBER_WORDS
+    assert module._SCALES["milliards"] == 1e9
+    assert {"trois", "eleven"} <= module._REQUIRED_NUMBER_WORDS
+    assert not {"neuf", "un", "second", "both"} & module._REQUIRED_NUMBER_WORDS
+    # The tables drive the checks: "trois" against "four" is a changed number, "neuf" needs no answer.
+    assert score.number_mismatch("Il a trois chats.", "He has four cats.") == (["trois"], ["four"])
+    assert score.number_mismatch("Un livre neuf.", "A new book.") == ([], [])
+
+
+def test_unaligned_flags_are_not_described_as_alignment_only() -> None:
+    for flag in ("unaligned_source", "unaligned_target"):
+        assert "alignment only" not in FLAG_DESCRIPTIONS[flag]
+        assert "--unit paragraph" in FLAG_DESCRIPTIONS[flag]
+    assert FLAG_DESCRIPTIONS["added_content"].endswith("or it has an extra sentence")
