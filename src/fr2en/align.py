@@ -37,11 +37,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fr2en.errors import AlignmentError
+from fr2en.text import fold_accents
 from fr2en.types import Link
 
 ALIGNER = "fr2en-align/1"
@@ -84,11 +84,8 @@ _NOT_DIGIT = re.compile(r"\D")
 Bag = dict[str, int]
 
 
-@functools.lru_cache(maxsize=65536)
-def _fold(word: str) -> str:
-    """Lower case without accents: ``Économie`` → ``economie``."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+# Lower case without accents or ligatures (``Économie`` → ``economie``), cached: words recur.
+_fold = functools.lru_cache(maxsize=65536)(fold_accents)
 
 
 def anchor_features(text: str, *, short_words: bool = False) -> Bag:
