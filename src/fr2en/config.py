@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sys
-import tempfile
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from fr2en.errors import ConfigError
+
+# Kept importable from here: the model builders call it as config.cached_folder.
+from fr2en.fsutil import cached_folder as cached_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -175,28 +176,6 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("fr2en"))
-
-
-def cached_folder(target: Path, marker: str, build: Callable[[Path], object]) -> Path:
-    """``target``, made by ``build`` on first use: a folder whose file ``marker`` says it is complete.
-
-    ``build`` fills a staging folder beside ``target``, which is then renamed into place, so that a
-    crash never leaves half a folder; when another process finishes first, its copy is kept.
-    """
-    if (target / marker).is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        build(staging)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            if not (target / marker).is_file():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def validate(settings: Settings) -> Settings:

@@ -10,8 +10,6 @@ that a rerun would trust.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,9 @@ from types import TracebackType
 from typing import IO
 
 from fr2en.errors import OutputError
+from fr2en.fsutil import atomic_write_bytes as atomic_write_bytes
+from fr2en.fsutil import atomic_write_text as atomic_write_text
+from fr2en.fsutil import finish, open_temporary
 from fr2en.types import DocumentChunk, DocumentHeader, DocumentResult, DocumentSummary
 from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
@@ -64,42 +65,9 @@ def output_paths(base: Path, formats: Sequence[str]) -> list[Path]:
     return [base.with_name(base.name + FORMATS[f].suffix) for f in formats]
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _open_temporary(path: Path) -> tuple[IO[str], Path]:
-    """A text stream on a new temporary file beside ``path`` (same folder, so the rename is atomic)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.chmod(name, 0o666 & ~_umask())
-    except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
-    return os.fdopen(handle, "w", encoding="utf-8", newline="\n"), Path(name)
-
-
-def _finish(stream: IO[str], temporary: Path, path: Path) -> None:
-    """Flush ``stream`` to disk and rename its file onto ``path``."""
-    stream.flush()
-    os.fsync(stream.fileno())
-    stream.close()
-    os.replace(temporary, path)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename; OutputError on failure."""
-    stream, temporary = _open_temporary(path)
-    try:
-        stream.write(text)
-        _finish(stream, temporary, path)
-    except OSError as exc:
-        stream.close()
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+# The atomic-file helpers live in fr2en.fsutil; these names stay for code (and tests) that use them here.
+_open_temporary = open_temporary
+_finish = finish
 
 
 class DocumentWriter:
