@@ -118,7 +118,7 @@ def _pairs(
             if link.src and link.tgt
             else score.score_null_link(source)
         )
-        pairs.append(AlignedPair(link.src, link.tgt, source, target, paragraph, scores, link.score))
+        pairs.append(AlignedPair(link.src, link.tgt, source, target, paragraph, scores, link.alignment))
     return tuple(pairs)
 
 
@@ -418,7 +418,7 @@ def translate_paragraphs(
         offset = len(english)
         for link in align.align_sentences([sentences[i].text for i in french], parts):
             source_ids = tuple(french[i] for i in link.src)
-            links.append(Link(source_ids, tuple(offset + j for j in link.tgt), link.score))
+            links.append(Link(source_ids, tuple(offset + j for j in link.tgt), link.alignment))
         english.extend(parts)
         evidence[k] = translation
     pairs = _pairs(
@@ -517,8 +517,8 @@ def _translate_part(
     pairs = tuple(
         replace(
             pair,
-            src=tuple(i + before.sentences for i in pair.src),
-            tgt=tuple(i + targets_before for i in pair.tgt),
+            source_ids=tuple(i + before.sentences for i in pair.source_ids),
+            target_ids=tuple(i + targets_before for i in pair.target_ids),
             paragraph=pair.paragraph + part.first_paragraph,
         )
         for pair in result.pairs

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fr2en.errors import InputError
-from fr2en.types import Document, DocumentPart, FileScan, Paragraph
+from fr2en.types import Document, FileScan, Paragraph, TextPart
 
 # Signatures of common binary formats, so that a PDF or a ZIP gets a clear "not a text file".
 _BINARY_MAGIC = (
@@ -540,7 +540,7 @@ class _PartBuilder:
     line_start: bool = True
     line_has_text: bool = False
 
-    def feed(self, piece: str, ends: bool) -> DocumentPart | None:
+    def feed(self, piece: str, ends: bool) -> TextPart | None:
         """Take the next piece; returns a finished part when the piece starts a new one."""
         part = None
         has_text = bool(piece.strip())
@@ -565,11 +565,11 @@ class _PartBuilder:
         self.line_start = ends
         return part
 
-    def finish(self) -> DocumentPart | None:
+    def finish(self) -> TextPart | None:
         """The last part, if it holds any paragraph."""
         return self._cut(continued=False)
 
-    def _cut(self, continued: bool) -> DocumentPart | None:
+    def _cut(self, continued: bool) -> TextPart | None:
         text = "".join(self.buffer)
         self.buffer, self.size = [], 0
         found = paragraphs(text, self.hard_wrapped)
@@ -584,7 +584,7 @@ class _PartBuilder:
                 lead = "\n\n" if newlines > 1 else "\n"
             first = self.next_paragraph - 1 if self.continues else self.next_paragraph
             document = Document(self.name, text, found, self.encoding)
-            part = DocumentPart(document, self.offset, first, lead)
+            part = TextPart(document, self.offset, first, lead)
             self.emitted += 1
             self.next_paragraph = first + len(found)
             self.gap_newlines = text[found[-1].end :].count("\n")
@@ -597,7 +597,7 @@ class _PartBuilder:
 
 def read_parts(
     path: Path, scan: FileScan, part_chars: int = PART_CHARS, continue_after: int = CONTINUE_AFTER
-) -> Iterator[DocumentPart]:
+) -> Iterator[TextPart]:
     """Read a scanned file again, as parts of whole paragraphs, in memory that does not grow with it.
 
     The parts' paragraphs are those :func:`read_bytes` finds in the whole file, except in a

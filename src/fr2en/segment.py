@@ -62,7 +62,7 @@ _QUOTED_SENTENCE_END = re.compile(r"[.!?…]\s+(?!\")")
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class SegmenterTables:
     """The French knowledge the segmenter uses, read from the text files in ``fr2en/data``."""
 
     never_final: frozenset[str]
@@ -74,15 +74,19 @@ class Lexicon:
     title_words: frozenset[str]
 
 
+# The old name, kept for code written before these tables and the scorer's lexicon were told apart.
+Lexicon = SegmenterTables
+
+
 def _words(name: str) -> frozenset[str]:
     text = files("fr2en").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
 @cache
-def lexicon() -> Lexicon:
+def lexicon() -> SegmenterTables:
     """The segmenter's tables, read once from the package data."""
-    return Lexicon(
+    return SegmenterTables(
         never_final=_words("abbrev_never_final.txt"),
         before_number=_words("abbrev_before_number.txt"),
         may_end=_words("abbrev_may_end.txt"),

@@ -7,6 +7,18 @@ stage can be tested, replaced or run on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+# "Not given" for the constructors that also accept the old field names (see AlignedPair, Link).
+_UNSET: Any = object()
+
+
+def _pick(new: Any, old: Any, name: str, owner: str) -> Any:
+    """The value given under the new name or the old one (the old one wins, as in ``replace``)."""
+    value = old if old is not _UNSET else new
+    if value is _UNSET:
+        raise TypeError(f"{owner}() missing required argument: {name!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -69,18 +81,30 @@ class Translation:
 class Link:
     """An n:m alignment link between sentence indices of two sides.
 
-    One side may be empty: a sentence with no counterpart (a null link). ``score`` is the
-    aligner's confidence in 0..1.
+    One side may be empty: a sentence with no counterpart (a null link). ``alignment`` is the
+    aligner's confidence in 0..1 (``score`` before: the old name still reads and constructs).
     """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
-    score: float = 1.0
+    alignment: float = 1.0
+
+    def __init__(
+        self, src: tuple[int, ...], tgt: tuple[int, ...], alignment: float = 1.0, *, score: float = _UNSET
+    ) -> None:
+        object.__setattr__(self, "src", src)
+        object.__setattr__(self, "tgt", tgt)
+        object.__setattr__(self, "alignment", _pick(alignment, score, "alignment", "Link"))
+
+    @property
+    def score(self) -> float:
+        """The old name of :attr:`alignment`."""
+        return self.alignment
 
 
 @dataclass(frozen=True)
-class Scores:
-    """The quality verdict on one pair.
+class Quality:
+    """The quality verdict on one pair (``Scores`` before: the old name is an alias).
 
     ``score`` is the combined confidence in 0..1 (higher is better); ``flags`` name what looks wrong
     (empty when nothing does); ``signals`` keeps the named raw measurements behind the score.
@@ -95,21 +119,69 @@ class Scores:
         return dict(self.signals).get(name)
 
 
+Scores = Quality
+
+
 @dataclass(frozen=True)
 class AlignedPair:
-    """French and English sentences that belong together, with their score.
+    """French and English sentences that belong together, with their quality.
 
-    ``src``/``tgt`` are sentence indices (either may be empty for a null link), ``source``/``target``
-    their texts joined by a space, ``paragraph`` the source paragraph the pair sits in.
+    ``source_ids``/``target_ids`` are sentence indices (either may be empty for a null link),
+    ``source``/``target`` their texts joined by a space, ``paragraph`` the source paragraph the pair
+    sits in, ``quality`` the verdict on the pair and ``alignment`` the aligner's confidence.
+
+    The old names ``src``, ``tgt`` and ``scores`` still read (properties) and construct (keywords,
+    ``dataclasses.replace`` included); the outputs keep them (JSONL ``src_ids``, TSV columns).
     """
 
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
+    source_ids: tuple[int, ...]
+    target_ids: tuple[int, ...]
     source: str
     target: str
     paragraph: int
-    scores: Scores
+    quality: Quality
     alignment: float = 1.0
+
+    def __init__(
+        self,
+        source_ids: tuple[int, ...] = _UNSET,
+        target_ids: tuple[int, ...] = _UNSET,
+        source: str = _UNSET,
+        target: str = _UNSET,
+        paragraph: int = _UNSET,
+        quality: Quality = _UNSET,
+        alignment: float = 1.0,
+        *,
+        src: tuple[int, ...] = _UNSET,
+        tgt: tuple[int, ...] = _UNSET,
+        scores: Quality = _UNSET,
+    ) -> None:
+        values = {
+            "source_ids": _pick(source_ids, src, "source_ids", "AlignedPair"),
+            "target_ids": _pick(target_ids, tgt, "target_ids", "AlignedPair"),
+            "source": _pick(source, _UNSET, "source", "AlignedPair"),
+            "target": _pick(target, _UNSET, "target", "AlignedPair"),
+            "paragraph": _pick(paragraph, _UNSET, "paragraph", "AlignedPair"),
+            "quality": _pick(quality, scores, "quality", "AlignedPair"),
+            "alignment": alignment,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def src(self) -> tuple[int, ...]:
+        """The old name of :attr:`source_ids`."""
+        return self.source_ids
+
+    @property
+    def tgt(self) -> tuple[int, ...]:
+        """The old name of :attr:`target_ids`."""
+        return self.target_ids
+
+    @property
+    def scores(self) -> Quality:
+        """The old name of :attr:`quality`."""
+        return self.quality
 
 
 @dataclass(frozen=True)
@@ -165,7 +237,7 @@ class DocumentHeader:
 
 
 @dataclass(frozen=True)
-class DocumentChunk:
+class PairChunk:
     """A run of consecutive pairs, cut at a paragraph boundary, for writing outputs incrementally.
 
     ``english`` is the English of these pairs' paragraphs, led by the paragraph break that separates
@@ -176,6 +248,10 @@ class DocumentChunk:
     pairs: tuple[AlignedPair, ...]
     english: str
     first_number: int = 1
+
+
+# The old name (before the input side's parts and the output side's chunks were told apart).
+DocumentChunk = PairChunk
 
 
 @dataclass(frozen=True)
@@ -226,20 +302,20 @@ class DocumentResult:
         """The mean pair score, or None for a document with no pairs."""
         if not self.pairs:
             return None
-        return sum(p.scores.score for p in self.pairs) / len(self.pairs)
+        return sum(p.quality.score for p in self.pairs) / len(self.pairs)
 
     @property
     def flagged(self) -> int:
         """How many pairs carry at least one flag."""
-        return sum(1 for p in self.pairs if p.scores.flags)
+        return sum(1 for p in self.pairs if p.quality.flags)
 
     def header(self) -> DocumentHeader:
         """The document's header, for the writers."""
         return DocumentHeader(self.document.name, self.signature)
 
-    def chunk(self) -> DocumentChunk:
+    def chunk(self) -> PairChunk:
         """All pairs as one chunk."""
-        return DocumentChunk(self.pairs, self.english, 1)
+        return PairChunk(self.pairs, self.english, 1)
 
     def summary(self) -> DocumentSummary:
         """The document's summary, for the writers and the report."""
@@ -303,7 +379,7 @@ class FileScan:
 
 
 @dataclass(frozen=True)
-class DocumentPart:
+class TextPart:
     """A run of whole paragraphs of a document read incrementally, for memory that does not grow with it.
 
     ``document.text`` is the slice of the whole normalised text starting at ``offset`` (parts follow
@@ -317,3 +393,7 @@ class DocumentPart:
     offset: int
     first_paragraph: int
     lead: str
+
+
+# The old name (before the input side's parts and the output side's chunks were told apart).
+DocumentPart = TextPart

@@ -28,7 +28,7 @@ from fr2en.score.words import (
     matches,
     tokens,
 )
-from fr2en.types import Scores, Translation
+from fr2en.types import Quality, Translation
 
 SCORER = "fr2en-qe/2"
 # Log-odds of a pair with no evidence against it: sigmoid(3.0) ≈ 0.95.
@@ -234,15 +234,15 @@ def combine(
 
 def score_pair(
     source: str, target: str, translation: Translation | None, threshold: float, *, use_model: bool = True
-) -> Scores:
+) -> Quality:
     """Score one French/English pair; ``translation`` carries the model's evidence when there is any.
 
     ``use_model=False`` ignores that evidence (the model-free score).
     """
     if not source.strip() and not target.strip():
-        return Scores(score=1.0)
+        return Quality(score=1.0)
     if not target.strip() or (not _WORD.search(target) and _WORD.search(source)):
-        return Scores(score=0.0, flags=("empty_output", "low_score"), signals=(("length_ratio", 0.0),))
+        return Quality(score=0.0, flags=("empty_output", "low_score"), signals=(("length_ratio", 0.0),))
     penalties, signals = model_free_penalties(source, target)
     info: list[str] = []
     if translation is not None and use_model:
@@ -256,9 +256,9 @@ def score_pair(
             signals["parts"] = float(translation.parts)
     score, flags = combine(penalties, threshold, info)
     signals.update({f"penalty_{k}": round(min(v, _MAX_PENALTY), 3) for k, v in penalties.items() if v > 0})
-    return Scores(score=round(score, 4), flags=flags, signals=tuple(signals.items()))
+    return Quality(score=round(score, 4), flags=flags, signals=tuple(signals.items()))
 
 
-def score_null_link(source: str) -> Scores:
+def score_null_link(source: str) -> Quality:
     """The verdict on a null link: French with no English (``source`` given), or English with no French."""
-    return Scores(score=0.0, flags=("unaligned_source" if source else "unaligned_target",))
+    return Quality(score=0.0, flags=("unaligned_source" if source else "unaligned_target",))

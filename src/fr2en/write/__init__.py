@@ -20,7 +20,7 @@ from fr2en.errors import OutputError
 from fr2en.fsutil import atomic_write_bytes as atomic_write_bytes
 from fr2en.fsutil import atomic_write_text as atomic_write_text
 from fr2en.fsutil import finish, open_temporary
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentResult, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentResult, DocumentSummary, PairChunk
 from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
 
@@ -30,7 +30,7 @@ class Format:
 
     suffix: str
     header: Callable[[DocumentHeader], str]
-    rows: Callable[[DocumentChunk], str]
+    rows: Callable[[PairChunk], str]
     footer: Callable[[DocumentHeader, DocumentSummary], str]
 
     def render(self, result: DocumentResult) -> str:
@@ -97,7 +97,7 @@ class DocumentWriter:
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
-    def add(self, chunk: DocumentChunk) -> None:
+    def add(self, chunk: PairChunk) -> None:
         """Append a chunk of pairs to every output."""
         self._write_each(lambda fmt: fmt.rows(chunk))
 

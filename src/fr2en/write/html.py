@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from html import escape
 
-from fr2en.types import AlignedPair, DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import AlignedPair, DocumentHeader, DocumentSummary, PairChunk
 from fr2en.write import page
 
 _STYLE = (
@@ -173,33 +173,33 @@ def _side(text: str, indices: tuple[int, ...], missing: str) -> str:
 
 
 def _row(number: int, pair: AlignedPair, starts_paragraph: bool) -> str:
-    shape = f"{len(pair.src)}:{len(pair.tgt)}"
+    shape = f"{len(pair.source_ids)}:{len(pair.target_ids)}"
     classes = ["pair"]
     if starts_paragraph:
         classes.append("para-start")
-    if pair.scores.flags:
+    if pair.quality.flags:
         classes.append("flagged")
     if shape != "1:1":
-        classes.append("merged" if pair.src and pair.tgt else "null")
+        classes.append("merged" if pair.source_ids and pair.target_ids else "null")
     marker = (
-        f'<br><span class="shape" title="{len(pair.src)} French ↔ {len(pair.tgt)} English sentences">'
+        f'<br><span class="shape" title="{len(pair.source_ids)} French ↔ {len(pair.target_ids)} English sentences">'
         f"{shape}</span>"
         if shape != "1:1"
         else ""
     )
-    badges = "".join(f' <span class="badge">{escape(flag)}</span>' for flag in pair.scores.flags)
+    badges = "".join(f' <span class="badge">{escape(flag)}</span>' for flag in pair.quality.flags)
     return (
         f'<tr id="p{number}" class="{" ".join(classes)}" tabindex="-1" data-paragraph="{pair.paragraph + 1}"'
-        f' data-src="{" ".join(map(str, pair.src))}" data-tgt="{" ".join(map(str, pair.tgt))}"'
-        f' data-score="{pair.scores.score:.4f}" data-flags="{escape(" ".join(pair.scores.flags))}">'
+        f' data-src="{" ".join(map(str, pair.source_ids))}" data-tgt="{" ".join(map(str, pair.target_ids))}"'
+        f' data-score="{pair.quality.score:.4f}" data-flags="{escape(" ".join(pair.quality.flags))}">'
         f'<td class="n"><a href="#p{number}">{number}</a>{marker}</td>'
-        f'<td class="fr" lang="fr">{_side(pair.source, pair.src, "no French sentence")}</td>'
-        f'<td class="en" lang="en">{_side(pair.target, pair.tgt, "no English sentence")}</td>'
-        f'<td class="score">{page.score_pill(pair.scores.score)}{badges}</td></tr>\n'
+        f'<td class="fr" lang="fr">{_side(pair.source, pair.source_ids, "no French sentence")}</td>'
+        f'<td class="en" lang="en">{_side(pair.target, pair.target_ids, "no English sentence")}</td>'
+        f'<td class="score">{page.score_pill(pair.quality.score)}{badges}</td></tr>\n'
     )
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One table row per pair; a paragraph's first row is marked (chunks start at paragraph breaks)."""
     lines: list[str] = []
     previous = None if chunk.first_number == 1 else -1

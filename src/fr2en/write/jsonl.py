@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 
 
 def header(doc: DocumentHeader) -> str:
@@ -17,7 +17,7 @@ def header(doc: DocumentHeader) -> str:
     return ""
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One JSON object per line and pair."""
     return "".join(
         json.dumps(
@@ -26,12 +26,12 @@ def rows(chunk: DocumentChunk) -> str:
                 "paragraph": pair.paragraph + 1,
                 "src": pair.source,
                 "tgt": pair.target,
-                "src_ids": list(pair.src),
-                "tgt_ids": list(pair.tgt),
-                "score": pair.scores.score,
-                "flags": list(pair.scores.flags),
+                "src_ids": list(pair.source_ids),
+                "tgt_ids": list(pair.target_ids),
+                "score": pair.quality.score,
+                "flags": list(pair.quality.flags),
                 "alignment": pair.alignment,
-                "signals": dict(pair.scores.signals),
+                "signals": dict(pair.quality.signals),
             },
             ensure_ascii=False,
         )

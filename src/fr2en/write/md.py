@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 
 # ASCII punctuation that CommonMark or GFM would read as markup; a backslash makes each literal.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|&~])")
@@ -27,7 +27,7 @@ def header(doc: DocumentHeader) -> str:
     return f"# {escape(doc.name)}\n\n| Français | English |\n| --- | --- |\n"
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One table row per pair; an empty side is an empty cell."""
     return "".join(f"| {escape(pair.source)} | {escape(pair.target)} |\n" for pair in chunk.pairs)
 

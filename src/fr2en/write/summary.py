@@ -17,7 +17,7 @@ from fr2en.types import DocumentResult
 
 def render(result: DocumentResult, threshold: float) -> str:
     """The summary as indented JSON."""
-    counts = Counter(flag for pair in result.pairs for flag in pair.scores.flags)
+    counts = Counter(flag for pair in result.pairs for flag in pair.quality.flags)
     mean = result.mean_score
     payload = {
         "document": result.document.name,
@@ -42,9 +42,9 @@ def render_pairs(result: DocumentResult) -> str:
                 "line": number,
                 "src": pair.source,
                 "hyp": pair.target,
-                "score": pair.scores.score,
-                "flags": list(pair.scores.flags),
-                "signals": dict(pair.scores.signals),
+                "score": pair.quality.score,
+                "flags": list(pair.quality.flags),
+                "signals": dict(pair.quality.signals),
             },
             ensure_ascii=False,
         )

@@ -9,7 +9,7 @@ translation memory (drop it into a project's ``tm/``, or ``tm/auto/`` to fill ex
 from __future__ import annotations
 
 from fr2en._version import __version__
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 from fr2en.write.xmltext import attr, text
 
 SOURCE_LANG = "fr-FR"
@@ -31,16 +31,16 @@ def header(doc: DocumentHeader) -> str:
     )
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One ``<tu>`` per pair that has both sides."""
     lines: list[str] = []
     for number, pair in enumerate(chunk.pairs, start=chunk.first_number):
         if not pair.source.strip() or not pair.target.strip():
             continue
         lines.append(f'    <tu tuid="{number}">')
-        lines.append(f'      <prop type="x-score">{pair.scores.score:.4f}</prop>')
-        if pair.scores.flags:
-            lines.append(f'      <prop type="x-flags">{text(",".join(pair.scores.flags))}</prop>')
+        lines.append(f'      <prop type="x-score">{pair.quality.score:.4f}</prop>')
+        if pair.quality.flags:
+            lines.append(f'      <prop type="x-flags">{text(",".join(pair.quality.flags))}</prop>')
         lines.append(f'      <tuv xml:lang="{SOURCE_LANG}"><seg>{text(pair.source)}</seg></tuv>')
         lines.append(f'      <tuv xml:lang="{TARGET_LANG}"><seg>{text(pair.target)}</seg></tuv>')
         lines.append("    </tu>")

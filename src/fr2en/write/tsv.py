@@ -7,7 +7,7 @@ breaks inside a sentence become spaces so that every pair stays on one line.
 
 from __future__ import annotations
 
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 
 COLUMNS = ("pair", "paragraph", "fr", "en", "score", "flags", "alignment")
 
@@ -23,7 +23,7 @@ def header(doc: DocumentHeader) -> str:
     return "\t".join(COLUMNS) + "\n"
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One line per pair."""
     return "".join(
         "\t".join(
@@ -32,8 +32,8 @@ def rows(chunk: DocumentChunk) -> str:
                 str(pair.paragraph + 1),
                 _cell(pair.source),
                 _cell(pair.target),
-                f"{pair.scores.score:.4f}",
-                ",".join(pair.scores.flags),
+                f"{pair.quality.score:.4f}",
+                ",".join(pair.quality.flags),
                 f"{pair.alignment:.4f}",
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 
 
 def header(doc: DocumentHeader) -> str:
@@ -10,7 +10,7 @@ def header(doc: DocumentHeader) -> str:
     return ""
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """The chunk's English, paragraph breaks included."""
     return chunk.english
 

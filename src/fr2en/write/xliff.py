@@ -10,7 +10,7 @@ shows it as untranslated; the others are ``translated``.
 from __future__ import annotations
 
 from fr2en._version import __version__
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentSummary
+from fr2en.types import DocumentHeader, DocumentSummary, PairChunk
 from fr2en.write.xmltext import attr, text
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
@@ -40,20 +40,20 @@ def header(doc: DocumentHeader) -> str:
     )
 
 
-def rows(chunk: DocumentChunk) -> str:
+def rows(chunk: PairChunk) -> str:
     """One ``<unit>`` per pair."""
     units: list[str] = []
     for number, pair in enumerate(chunk.pairs, start=chunk.first_number):
-        entries = [("score", f"{pair.scores.score:.4f}")]
-        if pair.scores.flags:
-            entries.append(("flags", ",".join(pair.scores.flags)))
+        entries = [("score", f"{pair.quality.score:.4f}")]
+        if pair.quality.flags:
+            entries.append(("flags", ",".join(pair.quality.flags)))
         entries += [
             ("paragraph", str(pair.paragraph + 1)),
             ("alignment", f"{pair.alignment:.4f}"),
-            ("src_ids", " ".join(map(str, pair.src))),
-            ("tgt_ids", " ".join(map(str, pair.tgt))),
+            ("src_ids", " ".join(map(str, pair.source_ids))),
+            ("tgt_ids", " ".join(map(str, pair.target_ids))),
         ]
-        translated = bool(pair.tgt and pair.target)
+        translated = bool(pair.target_ids and pair.target)
         target = f"        <target>{text(pair.target)}</target>\n" if translated else ""
         units.append(
             f'    <unit id="u{number}">\n'
