@@ -15,12 +15,15 @@ next line starts with a lower-case letter, or when the whole text is hard-wrappe
 
 Long files are read twice and never held whole: :func:`scan_file` reads them once for their hash,
 encoding and paragraph rule, and :func:`read_parts` reads them again as parts of whole paragraphs.
+There is one reader: :func:`decode` and :func:`read_bytes` run the same streaming code over bytes in
+memory, so a text read whole and a file read in parts cannot disagree.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import os
 import re
 import stat
@@ -28,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from fr2en.errors import InputError
 from fr2en.types import Document, FileScan, Paragraph, TextPart
@@ -109,6 +112,10 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+class _ContentError(InputError):
+    """What is wrong with the bytes themselves; callers that read a file put its name in front."""
+
+
 def _codec_of(head: bytes) -> tuple[str | None, int]:
     """How to decode a file that starts with ``head``: ``(codec, BOM length)``, codec None for per line.
 
@@ -121,7 +128,7 @@ def _codec_of(head: bytes) -> tuple[str | None, int]:
     if bomless:
         return bomless, 0
     if is_binary(head):
-        raise InputError("not a text file (binary content)")
+        raise _ContentError("not a text file (binary content)")
     return None, 0
 
 
@@ -144,22 +151,7 @@ def _encoding_label(used: Iterable[str]) -> str:
 
 
 def _bom_error(codec: str, exc: UnicodeDecodeError) -> InputError:
-    return InputError(f"starts with a {codec} byte-order mark but is not {codec}: {exc.reason}")
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text, returning ``(text, encoding used)``; raise InputError for binary data."""
-    codec, skip = _codec_of(data[:65536])
-    if codec is not None:
-        try:
-            return data[skip:].decode(codec.replace("-sig", "")), codec
-        except UnicodeDecodeError as exc:
-            if skip:
-                raise _bom_error(codec, exc) from None
-            if is_binary(data):
-                raise InputError("not a text file (binary content)") from None
-    lines = [_decode_line(raw) for raw in data.split(b"\n")]
-    return "\n".join(text for text, _ in lines), _encoding_label(used for _, used in lines)
+    return _ContentError(f"starts with a {codec} byte-order mark but is not {codec}: {exc.reason}")
 
 
 def normalise(text: str) -> str:
@@ -245,13 +237,6 @@ def paragraphs(text: str, hard_wrapped: bool | None = None) -> tuple[Paragraph, 
     return tuple(Paragraph(text[start:end], start, end) for start, end in spans)
 
 
-def read_bytes(data: bytes, name: str) -> Document:
-    """Decode, normalise and split one input's bytes into a Document."""
-    text, encoding = decode(data)
-    text = normalise(text)
-    return Document(name=name, text=text, paragraphs=paragraphs(text), encoding=encoding)
-
-
 def _os_error(label: str, exc: OSError) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{label}: no such file")
@@ -303,10 +288,17 @@ _CODECS = frozenset(encoding for _, encoding in _BOMS)
 
 
 class _Source:
-    """An open regular file that hashes and counts every byte read from it."""
+    """An open regular file (or bytes in memory) that hashes and counts every byte read from it."""
 
-    def __init__(self, path: Path, label: str) -> None:
+    def __init__(self, handle: BinaryIO, label: str) -> None:
         self.label = label
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    @classmethod
+    def open(cls, path: Path, label: str) -> _Source:
+        """The regular file at ``path``; InputError (naming ``label``) for anything else."""
         try:
             mode = os.stat(path).st_mode
             if stat.S_ISDIR(mode):
@@ -314,11 +306,23 @@ class _Source:
             if not stat.S_ISREG(mode):
                 # A FIFO or a device would block or never end.
                 raise InputError(f"{label}: not a regular file")
-            self.handle: BinaryIO = path.open("rb")
+            return cls(path.open("rb"), label)
         except OSError as exc:
             raise _os_error(label, exc) from None
-        self.digest = hashlib.sha256()
-        self.size = 0
+
+    @classmethod
+    def of_bytes(cls, data: bytes, label: str) -> _Source:
+        """Bytes already in memory, read through the same code as a file."""
+        return cls(io.BytesIO(data), label)
+
+    def mtime_ns(self) -> int:
+        """The open file's modification time (0 for bytes in memory)."""
+        if isinstance(self.handle, io.BytesIO):
+            return 0
+        try:
+            return os.fstat(self.handle.fileno()).st_mtime_ns
+        except OSError as exc:  # pragma: no cover - fstat of an open file
+            raise _os_error(self.label, exc) from None
 
     def __enter__(self) -> _Source:
         return self
@@ -363,13 +367,6 @@ class _Source:
         except OSError as exc:
             raise _os_error(self.label, exc) from None
         return data
-
-
-def _plan(source: _Source) -> tuple[str | None, int]:
-    try:
-        return _codec_of(source.head())
-    except InputError as exc:
-        raise InputError(f"{source.label}: {exc}") from None
 
 
 def _safe_cut(raw: bytes) -> int:
@@ -445,20 +442,49 @@ def _normalised(pieces: Iterable[tuple[str, bool]], removed: list[int]) -> Itera
         yield last, ends
 
 
+def _decoded(source: _Source, codec: str | None, skip: int, used: set[str]) -> Iterator[tuple[str, bool]]:
+    """Decoded pieces, before normalisation: ``(piece, ends its line)``."""
+    return _per_line(source, used) if codec is None else _with_codec(source, codec, skip)
+
+
 def _pieces(
     source: _Source, codec: str | None, skip: int, used: set[str], removed: list[int]
 ) -> Iterator[tuple[str, bool]]:
-    decoded = _per_line(source, used) if codec is None else _with_codec(source, codec, skip)
-    return _normalised(decoded, removed)
+    return _normalised(_decoded(source, codec, skip, used), removed)
 
 
-def _scan(source: _Source, codec: str | None, skip: int) -> FileScan:
+_T = TypeVar("_T")
+
+
+def _with_fallback(open_source: Callable[[], _Source], use: Callable[[_Source, str | None, int], _T]) -> _T:
+    """``use(source, codec, BOM length)`` with the codec the source's first block calls for.
+
+    Text that looked like UTF-16 without a byte-order mark but is not is read again line by line.
+    Raises :class:`_ContentError` for binary content or a byte-order mark the text does not follow.
+    """
+    with open_source() as source:
+        codec, skip = _codec_of(source.head())
+        try:
+            return use(source, codec, skip)
+        except UnicodeDecodeError as exc:
+            if skip and codec is not None:
+                raise _bom_error(codec, exc) from None
+    with open_source() as source:
+        if is_binary(source.head()):
+            raise _ContentError("not a text file (binary content)")
+        return use(source, None, 0)
+
+
+def _scan(source: _Source, codec: str | None, skip: int, keep: list[str] | None = None) -> FileScan:
+    """One pass over ``source``: what :class:`FileScan` records, and the normalised text into ``keep``."""
     used: set[str] = set()
     removed = [0]
     stats = _WrapStats()
     length = trailing = 0
     blank = True
     for piece, ends in _pieces(source, codec, skip, used, removed):
+        if keep is not None:
+            keep.append(piece + "\n" if ends else piece)
         length += len(piece)
         kept = piece.rstrip()
         if kept:
@@ -477,10 +503,7 @@ def _scan(source: _Source, codec: str | None, skip: int) -> FileScan:
         notes.append(f"mixed encodings ({encoding}): each line was decoded as what it is")
     if removed[0]:
         notes.append(f"{removed[0]} control character(s) removed")
-    try:
-        mtime_ns = os.fstat(source.handle.fileno()).st_mtime_ns
-    except OSError as exc:  # pragma: no cover - fstat of an open file
-        raise _os_error(source.label, exc) from None
+    mtime_ns = source.mtime_ns()
     return FileScan(
         name=source.label,
         size=source.size,
@@ -499,18 +522,45 @@ def scan_file(path: Path, name: str | None = None) -> FileScan:
     binary, or has a byte-order mark it does not follow.
     """
     label = name or str(path)
-    with _Source(path, label) as source:
-        codec, skip = _plan(source)
-        try:
-            return _scan(source, codec, skip)
-        except UnicodeDecodeError as exc:
-            if skip and codec is not None:
-                raise InputError(f"{label}: {_bom_error(codec, exc)}") from None
-    # It looked like UTF-16 without a byte-order mark but is not: decode it line by line.
-    with _Source(path, label) as source:
-        if is_binary(source.head()):
-            raise InputError(f"{label}: not a text file (binary content)")
-        return _scan(source, None, 0)
+    try:
+        return _with_fallback(lambda: _Source.open(path, label), _scan)
+    except _ContentError as exc:
+        raise InputError(f"{label}: {exc}") from None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes to text, returning ``(text, encoding used)``; raise InputError for binary data.
+
+    The streaming reader's decoding, over bytes in memory (line ends and all else left as they are).
+    """
+    text: list[str] = []
+
+    def use(source: _Source, codec: str | None, skip: int) -> str:
+        used: set[str] = set()
+        text.clear()
+        text.extend(piece + "\n" if ends else piece for piece, ends in _decoded(source, codec, skip, used))
+        return codec if codec is not None else _encoding_label(used)
+
+    encoding = _with_fallback(lambda: _Source.of_bytes(data, "<bytes>"), use)
+    return "".join(text), encoding
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    """Decode, normalise and split one input's bytes into a Document.
+
+    The streaming reader over bytes in memory: the paragraphs are those :func:`read_parts` gives.
+    """
+    text: list[str] = []
+
+    def use(source: _Source, codec: str | None, skip: int) -> FileScan:
+        text.clear()
+        return _scan(source, codec, skip, keep=text)
+
+    scan = _with_fallback(lambda: _Source.of_bytes(data, name), use)
+    whole = "".join(text)
+    return Document(
+        name=name, text=whole, paragraphs=paragraphs(whole, scan.hard_wrapped), encoding=scan.encoding
+    )
 
 
 @dataclass
@@ -606,7 +656,7 @@ def read_parts(
     one scanned: it changed while it was being read or translated.
     """
     changed = InputError(f"{scan.name}: changed while it was being translated; rerun to translate it")
-    with _Source(path, scan.name) as source:
+    with _Source.open(path, scan.name) as source:
         codec, skip = None, 0
         if scan.encoding in _CODECS:
             codec = scan.encoding
