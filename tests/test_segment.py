@@ -189,6 +189,22 @@ GOLDEN: list[tuple[str, list[str]]] = [
         "Des légumes (carottes, etc.) sont servis. La suite.",
         ["Des légumes (carottes, etc.) sont servis.", "La suite."],
     ),
+    # A line break as the reader sees it: a headline or a list item on its own line is its own
+    # sentence, without final punctuation; a line that goes on in lower case is a soft wrap.
+    ("Grève à la SNCF\nLes trains restent à quai.", ["Grève à la SNCF", "Les trains restent à quai."]),
+    ("À retenir :\n- la date\n- le lieu", ["À retenir :", "- la date", "- le lieu"]),
+    (
+        "Voici la liste.\n- premier point\n- second point",
+        ["Voici la liste.", "- premier point", "- second point"],
+    ),
+    ("Le ministre a parlé\ndevant la presse.", ["Le ministre a parlé\ndevant la presse."]),
+    # A brand with a lower-case head opens a sentence after a full stop, as a capital would.
+    ("Il a acheté un iPhone. eBay le revend déjà.", ["Il a acheté un iPhone.", "eBay le revend déjà."]),
+    ("Apple a tout changé. iPhone 15 sort demain.", ["Apple a tout changé.", "iPhone 15 sort demain."]),
+    ("Voici M. eBay, le fondateur.", ["Voici M. eBay, le fondateur."]),
+    # A "- " list item after a full stop opens a sentence; a dash after "févr." does not.
+    ("Voici la liste. - premier point", ["Voici la liste.", "- premier point"]),
+    ("PARIS, 18 févr. (AFP) - le président a parlé.", ["PARIS, 18 févr. (AFP) - le président a parlé."]),
     # Empty and blank input.
     ("", []),
     ("   \n\t ", []),

@@ -10,7 +10,8 @@ before it and the word after it, with the French knowledge kept as data in ``fr2
   "p."/"vol."/"no" before a number; after "etc.", "févr.", "Inc." only before a capitalised word;
   after an initial ("J.", "J.-P.", "H.R.F.") only before a word that cannot continue a name ("Il");
   a list number that opens its sentence ("1. Ouvrir") is no end; after an ordinary word, before a
-  capital, a digit, an opening quote or a dash, and before a lower-case word when nothing closes
+  capital (or a brand written with a lower-case head: "eBay", "iPhone"), a digit, an opening quote
+  or a dash ("- premier point": a list item), and before a lower-case word when nothing closes
   after the period and the word cannot be an abbreviation;
 - after ``?`` ``!`` or an ellipsis: before a capital or a digit (after any opening quote or bracket),
   never before a lower-case word ("Ah ! mon Dieu"), never inside brackets ("(...)", "(?)");
@@ -55,6 +56,10 @@ _NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*|[IVXLC]+|[ivxlc]+)$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.-?)*[^\W\d_]$")
 _DOTTED = re.compile(r"^(?:[^\W\d_]{1,3}\.-?)+[^\W\d_]{1,3}$")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]{1,4}|\d{1,3})\)")
+# A brand written with a lower-case head, which opens a sentence as a capital would: eBay, iPhone, iOS.
+_LOWER_BRAND = re.compile(r"[a-z]{1,4}[A-Z]")
+# A dash and a space that open a list item or a line of dialogue: "- premier point".
+_ITEM_DASH = re.compile(r"[-–—]\s")
 # Web addresses and e-mails, whose short dotted pieces ("www.rtl.fr") are no abbreviation.
 _WEB = re.compile(r"^www\.|://|@|\.(?:fr|com|org|net|eu|be|ch|ca|info|io|gouv|edu|int|de|uk|it|es)$", re.I)
 _SPACE = re.compile(r"\s")
@@ -134,8 +139,13 @@ class _Next:
 
     @property
     def upper(self) -> bool:
-        """A capital, or a list marker such as "iii)" that opens an item."""
-        return self.word[:1].isupper() or bool(_LIST_MARKER.match(self.word + self.following))
+        """A capital, a brand with a lower-case head ("eBay", "iPhone"), or a list marker such as
+        "iii)" that opens an item."""
+        return (
+            self.word[:1].isupper()
+            or bool(_LOWER_BRAND.match(self.word))
+            or bool(_LIST_MARKER.match(self.word + self.following))
+        )
 
     @property
     def digit(self) -> bool:
@@ -308,6 +318,8 @@ def _period_ends(word: str, first_token: bool, closed: str, nxt: _Next) -> bool:
     if initials:  # "J. Dupont", "J.-P. Sartre", but "Dagobert I. Ils ..."
         return nxt.upper and not nxt.lead and nxt.opens(lex.starters, lex.particles, False, False)
     if nxt.upper or nxt.digit:
+        return True
+    if _ITEM_DASH.match(nxt.lead):  # "Voici la liste. - premier point": a list item opens
         return True
     # A sentence starting in lower case (web text does): only after a full word, before a word that
     # opens sentences ("il", "c'est", "pour"), so that an unknown abbreviation keeps its sentence.
