@@ -48,7 +48,7 @@ An empty English for a non-empty French scores 0 (``empty_output``). A check rai
 its penalty alone reaches ``FLAG_PENALTY`` (2.5 nats); below the threshold the pair also gets
 ``low_score``, and when no single check was enough, the checks that pulled it down are named.
 :data:`FLAG_DESCRIPTIONS` says what each flag means; the raw measurements and each nonzero penalty
-(``penalty_<flag>``) are kept in :attr:`~fr2en.types.Scores.signals`.
+(``penalty_<flag>``) are kept in :attr:`~fr2en.types.Quality.signals`.
 
 Reference metrics (:func:`corpus_metrics`, :func:`sentence_metrics`) wrap sacrebleu, imported lazily.
 
