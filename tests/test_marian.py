@@ -14,7 +14,7 @@ SENTENCES = ["Le chat dort.", "Il pleut sur Paris depuis ce matin.", "", "Le cha
 
 
 def test_progress_counts_input_sentences(tiny_settings: Settings) -> None:
-    translator = load_translator(replace(tiny_settings.model, beam=1, threads=1))
+    translator = load_translator(replace(tiny_settings.model, beam=1, threads=1, device="cpu"))
     calls: list[tuple[int, int]] = []
     out = translator.translate(SENTENCES, lambda done, total: calls.append((done, total)))
     assert [t.source for t in out] == SENTENCES
@@ -25,7 +25,7 @@ def test_progress_counts_input_sentences(tiny_settings: Settings) -> None:
 
 def test_forced_output_length_for_benchmarks(tiny_settings: Settings) -> None:
     for beam in (1, 2):
-        model = replace(tiny_settings.model, beam=beam, backend="torch", threads=1)
+        model = replace(tiny_settings.model, beam=beam, backend="torch", threads=1, device="cpu")
         translator = load_translator(model, forced_output_tokens=7)
         out = translator.translate(["Oui.", "Il pleut sur Paris depuis ce matin."])
         assert [t.tokens for t in out] == [7, 7]
