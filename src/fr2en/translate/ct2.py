@@ -54,7 +54,15 @@ def _missing_cuda_library(exc: BaseException, device: str) -> bool:
     return device == "cuda" and ("cannot be loaded" in text or "libcublas" in text or "libcudnn" in text)
 
 
-def _cuda_failure(exc: BaseException) -> ModelLoadError:
+class CudaLibraryError(ModelLoadError):
+    """CTranslate2 cannot load a CUDA library it needs; ``detail`` is its own one-line message."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the ct2 backend cannot run on CUDA here ({detail}); {CT2_CUDA_REMEDY}")
+        self.detail = detail
+
+
+def _cuda_failure(exc: BaseException) -> CudaLibraryError:
     """A CUDA library CTranslate2 needs is missing: a one-line ModelLoadError naming the remedy.
 
     CTranslate2 loads cuBLAS and cuDNN on the first translation, not with the model, so a machine
@@ -64,7 +72,7 @@ def _cuda_failure(exc: BaseException) -> ModelLoadError:
     """
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     record("ct2", ProbeResult(False, first))
-    return ModelLoadError(f"the ct2 backend cannot run on CUDA here ({first}); {CT2_CUDA_REMEDY}")
+    return CudaLibraryError(first)
 
 
 def pick_compute_type(device: str) -> str:

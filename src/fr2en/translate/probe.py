@@ -53,7 +53,8 @@ def probe_here(backend: str) -> ProbeResult:
         if len(out) != 1 or not out[0].text:
             return ProbeResult(False, "its test translation came back empty")
     except Exception as exc:
-        return ProbeResult(False, _first_line(exc))
+        detail = getattr(exc, "detail", None)  # ct2's CudaLibraryError: the library's own words
+        return ProbeResult(False, detail if isinstance(detail, str) else _first_line(exc))
     return ProbeResult(True)
 
 
