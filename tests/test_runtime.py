@@ -154,7 +154,9 @@ def test_the_answer_is_probed_once_per_machine_and_kept_atomically(
     assert probed == ["ct2", "torch", "ct2", "torch"]
 
 
-def test_an_unwritable_cache_only_means_probing_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_an_unwritable_cache_only_means_probing_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("FR2EN_CACHE_DIR", str(blocker))

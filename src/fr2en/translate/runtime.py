@@ -266,7 +266,9 @@ def _failure(backend: str, device: str, passed_over: list[tuple[str, str, str]])
     """The one-line error for an explicit request that nothing here can run."""
     reasons = "; ".join(f"{b} on {d}: {reason}" for b, d, reason in passed_over)
     if device == "cuda" and all(reason.startswith("no CUDA GPU") for _, _, reason in passed_over):
-        return ModelLoadError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto")
+        return ModelLoadError(
+            "--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto"
+        )
     remedies = []
     if any(b == "ct2" for b, _, _ in passed_over):
         remedies.append(f"for ct2: {CT2_CUDA_REMEDY}")
