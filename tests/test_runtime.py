@@ -295,3 +295,15 @@ def test_explicit_ct2_on_a_cuda_13_machine_is_one_line_before_any_document(
     assert CUBLAS in err and "nvidia-cublas-cu12" in err and "--backend torch" in err
     written = [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert written and not [name for name in written if name.startswith("000_")]  # the seed's outputs
+
+
+@needs_ct2
+def test_the_plan_names_the_backend_that_will_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fr2en.translate import plan_model
+
+    simulate(monkeypatch, {"ct2": CT2_BROKEN, "torch": OK})
+    # A run given the loaded translator and one that loads it itself key their work alike.
+    assert plan_model(ModelSettings(name=TINY_MODEL)).backend == "torch"
+    assert plan_model(ModelSettings(name=TINY_MODEL)).device == "auto"
+    # What cannot run is said when the model is needed, not while planning.
+    assert plan_model(ModelSettings(name=TINY_MODEL, backend="ct2", device="cuda")).backend == "ct2"

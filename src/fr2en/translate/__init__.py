@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from fr2en.config import ModelSettings
+from fr2en.errors import ModelLoadError
 from fr2en.types import Translation
 
 # Called with (units done, units in all) as batches finish.
@@ -98,16 +99,22 @@ def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None
 def plan_model(settings: ModelSettings) -> ModelInfo:
     """What :func:`load_translator` would report for ``settings``, found without loading the model.
 
-    The device stays as asked (``auto`` included) and the precision unsaid: telling CUDA from the
-    CPU needs torch. A resumed batch compares this plan with what it recorded, so that a run with
-    nothing left to do never imports torch.
+    The backend is the one that will run (``auto``'s fallback included, from the cached CUDA
+    probe); the device stays as asked (``auto`` included) and the precision unsaid. A resumed batch
+    compares this plan with what it recorded, so that a run with nothing left to do never imports
+    torch. A choice that cannot run is not raised here but when the model is needed.
     """
+    from fr2en.translate.runtime import choose_runtime
     from fr2en.translate.source import model_revision
 
+    try:
+        backend = choose_runtime(settings, quiet=True).backend
+    except ModelLoadError:
+        backend = resolve_backend(settings.backend)
     return ModelInfo(
         settings.name,
         model_revision(settings.name, settings.revision),
-        resolve_backend(settings.backend),
+        backend,
         settings.device,
     )
 
