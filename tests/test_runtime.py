@@ -117,8 +117,16 @@ def test_explicit_ct2_on_cuda_that_cannot_run_names_the_remedy(monkeypatch: pyte
 
 def test_explicit_torch_on_cuda_that_cannot_run_names_the_remedy(monkeypatch: pytest.MonkeyPatch) -> None:
     simulate(monkeypatch, {"torch": TORCH_BROKEN})
-    with pytest.raises(ModelLoadError, match=r"torch on cuda: torch sees no CUDA GPU\); for torch: install"):
+    with pytest.raises(
+        ModelLoadError, match=r"^the torch backend cannot run on CUDA here \(torch sees no CUDA"
+    ):
         choose_runtime(ModelSettings(backend="torch", device="cuda"))
+    monkeypatch.setattr(runtime, "_installed", lambda name: True)
+    simulate(monkeypatch, {"ct2": CT2_BROKEN, "torch": TORCH_BROKEN})
+    with pytest.raises(ModelLoadError) as caught:
+        choose_runtime(ModelSettings(device="cuda"))
+    assert str(caught.value).startswith(f"no backend can run on CUDA here (ct2: {CUBLAS}; torch: torch sees")
+    assert "for ct2: CTranslate2's wheels" in str(caught.value) and "for torch: install" in str(caught.value)
 
 
 def test_cuda_asked_for_without_a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:

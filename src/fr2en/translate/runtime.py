@@ -262,19 +262,21 @@ def announce(runtime: Runtime) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def _failure(backend: str, device: str, passed_over: list[tuple[str, str, str]]) -> ModelLoadError:
+def _failure(device: str, passed_over: list[tuple[str, str, str]]) -> ModelLoadError:
     """The one-line error for an explicit request that nothing here can run."""
-    reasons = "; ".join(f"{b} on {d}: {reason}" for b, d, reason in passed_over)
     if device == "cuda" and all(reason.startswith("no CUDA GPU") for _, _, reason in passed_over):
         return ModelLoadError(
             "--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto"
         )
-    remedies = []
-    if any(b == "ct2" for b, _, _ in passed_over):
-        remedies.append(f"for ct2: {CT2_CUDA_REMEDY}")
-    if any(b == "torch" for b, _, _ in passed_over):
-        remedies.append(f"for torch: {TORCH_CUDA_REMEDY}")
-    return ModelLoadError(f"cannot run on CUDA here ({reasons}); {'; '.join(remedies)}")
+    remedies = {"ct2": CT2_CUDA_REMEDY, "torch": TORCH_CUDA_REMEDY}
+    if len(passed_over) == 1:
+        backend, _, reason = passed_over[0]
+        return ModelLoadError(
+            f"the {backend} backend cannot run on CUDA here ({reason}); {remedies[backend]}"
+        )
+    reasons = "; ".join(f"{backend}: {reason}" for backend, _, reason in passed_over)
+    fixes = "; ".join(f"for {backend}: {remedies[backend]}" for backend, _, _ in passed_over)
+    return ModelLoadError(f"no backend can run on CUDA here ({reasons}); {fixes}")
 
 
 def choose_runtime(settings: ModelSettings, *, quiet: bool = False) -> Runtime:
@@ -310,4 +312,4 @@ def choose_runtime(settings: ModelSettings, *, quiet: bool = False) -> Runtime:
         if not quiet:
             announce(runtime)
         return runtime
-    raise _failure(settings.backend, settings.device, passed_over)
+    raise _failure(settings.device, passed_over)
