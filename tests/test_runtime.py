@@ -26,9 +26,12 @@ needs_ct2 = pytest.mark.skipif(not HAS_CT2, reason="needs CTranslate2 (the fast 
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of each test's own, so that probe answers never leak between tests."""
+    """A probe-answer folder of each test's own, so that answers never leak between tests.
+
+    Only the answers: the tiny model and its conversions stay in the session's cache.
+    """
     cache = tmp_path / "cache"
-    monkeypatch.setenv("FR2EN_CACHE_DIR", str(cache))
+    monkeypatch.setattr(runtime, "cache_dir", lambda: cache)
     monkeypatch.setattr(runtime, "_announced", set())
     return cache
 
@@ -167,7 +170,7 @@ def test_an_unwritable_cache_only_means_probing_again(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv("FR2EN_CACHE_DIR", str(blocker))
+    monkeypatch.setattr(runtime, "cache_dir", lambda: blocker)
     runtime.record("ct2", CT2_BROKEN)
     probed = simulate(monkeypatch, {"torch": OK})
     assert runtime.probe("torch", runner=runtime.run_probe) == OK
