@@ -125,7 +125,12 @@ def work_rate(plan: dict[str, Any], system: str, sentences: int) -> dict[str, An
         import torch  # type: ignore[no-redef]
 
         torch.cuda.reset_peak_memory_stats()
-    nvml = Nvml() if system == "ct2-cuda" else None
+    nvml = None
+    if system == "ct2-cuda":
+        try:
+            nvml = Nvml()
+        except (OSError, AttributeError):
+            nvml = None  # no NVML here: the row goes without its peak memory
     before = nvml.used_mb() if nvml is not None else 0.0
     sampler = PeakSampler(nvml) if nvml is not None else None
     result: dict[str, Any] = {"sentences": sentences}
