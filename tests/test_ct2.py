@@ -37,8 +37,12 @@ VARIED = [
 
 
 def tiny_model(settings: Settings, **changes: Any) -> ModelSettings:
-    """The tiny test model's settings with ``changes``; one thread (its matrices are too small to share)."""
-    return replace(settings.model, **{"threads": 1, **changes})
+    """The tiny test model's settings with ``changes``; one thread (its matrices are too small to share).
+
+    On the CPU unless ``changes`` says otherwise: these tests are about CPU behaviour (int8, thread
+    split) and must not depend on whether the machine has a GPU.
+    """
+    return replace(settings.model, **{"threads": 1, "device": "cpu", **changes})
 
 
 @pytest.fixture(scope="module")
@@ -225,9 +229,15 @@ def test_missing_gpu_is_a_clear_error(tiny_settings: Settings) -> None:
         load_translator(tiny_model(tiny_settings, backend="ct2", device="cuda"))
 
 
-@pytest.mark.skipif(ct2.get_cuda_device_count() == 0, reason="needs a CUDA GPU")
 @pytest.mark.parametrize("name", ["ct2", "torch"])
 def test_gpu_path_in_half_precision(name: str, tiny_settings: Settings) -> None:
+    from fr2en.translate import runtime
+
+    if not runtime.cuda_visible():
+        pytest.skip("needs a CUDA GPU")
+    answer = runtime.probe(name)
+    if not answer.ok:
+        pytest.skip(f"{name} cannot run on this machine's GPU: {answer.reason}")
     translator = load_translator(tiny_model(tiny_settings, backend=name, device="cuda", beam=2))
     assert translator.info.device == "cuda" and translator.info.precision == "float16"
     out = translator.translate(SENTENCES)
@@ -240,4 +250,5 @@ def test_plan_runtime_agrees_with_the_loaded_translator(name: str, tiny_settings
 
     model = tiny_model(tiny_settings, backend=name, device="auto")
     info = load_translator(model).info
+    # What auto picked here (the GPU when one passed its probe), planned without a model.
     assert plan_runtime(model) == (info.backend, info.device, info.precision)

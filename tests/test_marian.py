@@ -14,7 +14,7 @@ SENTENCES = ["Le chat dort.", "Il pleut sur Paris depuis ce matin.", "", "Le cha
 
 
 def test_progress_counts_input_sentences(tiny_settings: Settings) -> None:
-    translator = load_translator(replace(tiny_settings.model, beam=1, threads=1))
+    translator = load_translator(replace(tiny_settings.model, beam=1, threads=1, device="cpu"))
     calls: list[tuple[int, int]] = []
     out = translator.translate(SENTENCES, lambda done, total: calls.append((done, total)))
     assert [t.source for t in out] == SENTENCES
@@ -25,10 +25,67 @@ def test_progress_counts_input_sentences(tiny_settings: Settings) -> None:
 
 def test_forced_output_length_for_benchmarks(tiny_settings: Settings) -> None:
     for beam in (1, 2):
-        model = replace(tiny_settings.model, beam=beam, backend="torch", threads=1)
+        model = replace(tiny_settings.model, beam=beam, backend="torch", threads=1, device="cpu")
         translator = load_translator(model, forced_output_tokens=7)
         out = translator.translate(["Oui.", "Il pleut sur Paris depuis ce matin."])
         assert [t.tokens for t in out] == [7, 7]
+
+
+def test_the_processors_never_wait_for_the_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from fr2en.translate.marian import _BanTokens, _RowCaps, _StepTopK
+
+    recorder = _StepTopK(3, eos_id=0, normalised=False)
+    processors = [recorder, _BanTokens([5]), _RowCaps([3, 5], eos_id=0, beams=2)]
+    expected_ends = {2: [0, 0, 0, 0], 3: [1, 1, 0, 0], 5: [1, 1, 1, 1]}
+
+    # Anything that reads a tensor's value on the host would wait for a GPU at every step.
+    def waits(*_: object, **__: object) -> None:
+        raise AssertionError("host synchronisation in a decoding step")
+
+    for step in range(1, 6):
+        scores = torch.randn(4, 50)
+        with monkeypatch.context() as patch:
+            for name in ("__bool__", "item", "tolist", "cpu", "numpy", "__float__", "__int__"):
+                patch.setattr(torch.Tensor, name, waits)
+            for processor in processors:
+                scores = processor(torch.zeros((4, step), dtype=torch.long), scores)
+        assert torch.isneginf(scores[:, 5]).all()
+        if step in expected_ends:
+            ended = torch.isneginf(scores[:, 1]).long().tolist()
+            assert ended == expected_ends[step], step
+    assert len(recorder.values) == 5 and recorder.values[0].device == torch.device("cpu")
+
+
+def test_batches_are_sized_for_the_device(tiny_settings: Settings) -> None:
+    from fr2en.translate.batching import UnitResult
+    from fr2en.translate.engine import GPU_BATCH_HYPOTHESES, batch_limits
+
+    model = replace(tiny_settings.model, beam=4, backend="torch", threads=1, device="cpu")
+    assert batch_limits(model, "cpu", per_beam=True)[1:] == (model.batch_tokens // 4, 64)
+    gpu, budget, hypotheses = batch_limits(model, "cuda", per_beam=True)
+    assert budget == 8 * model.batch_tokens // 4 and hypotheses == GPU_BATCH_HYPOTHESES
+    assert gpu.max_batch_sentences == 8 * model.max_batch_sentences and gpu.beam == model.beam
+    assert batch_limits(model, "cuda", per_beam=False)[1] == 8 * model.batch_tokens
+
+    translator = load_translator(model)
+    sizes: list[int] = []
+
+    def record(batches: list[list[list[str]]]):  # type: ignore[no-untyped-def]
+        for batch in batches:
+            sizes.append(len(batch))
+            yield [UnitResult("x")] * len(batch)
+
+    translator._run_batches = record  # type: ignore[attr-defined,method-assign]
+    sentences = [f"Phrase numéro {n} pour le test." for n in range(600)]
+    translator.translate(sentences)
+    assert max(sizes) == 16  # 64 hypotheses at beam 4 on a CPU
+    sizes.clear()
+    translator.device = "cuda"  # type: ignore[attr-defined]
+    translator.translate(sentences)
+    # 1,024 hypotheses a batch on a GPU: three even batches of 200, against 38 on a CPU.
+    assert sizes == [200, 200, 200]
 
 
 def test_recorded_scores_do_not_hold_on_to_the_step() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from fr2en.config import ModelSettings
+from fr2en.errors import ModelLoadError
 from fr2en.types import Translation
 
 # Called with (units done, units in all) as batches finish.
@@ -50,7 +51,11 @@ class Translator(Protocol):
 
 
 def resolve_backend(requested: str) -> str:
-    """``auto`` means ct2 when CTranslate2 is installed, else torch; other names are returned as they are."""
+    """``auto`` means ct2 when CTranslate2 is installed, else torch; other names are returned as they are.
+
+    This is the backend a plan names before the device is known; :func:`plan_runtime` may still
+    fall back to torch when ct2 cannot run on the GPU chosen (see :mod:`fr2en.translate.runtime`).
+    """
     if requested != "auto":
         return requested
     return "ct2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
@@ -59,58 +64,57 @@ def resolve_backend(requested: str) -> str:
 def plan_runtime(settings: ModelSettings) -> tuple[str, str, str]:
     """The (backend, device, precision) that :func:`load_translator` would report, without a model.
 
-    Asks only the library that would run: CTranslate2 for ct2 (so planning a ct2 run never
-    imports torch), torch for torch, and that only when the device is ``auto``.
+    The choice of :func:`fr2en.translate.runtime.choose_runtime`: with CUDA visible, backed by a
+    probe answer cached per machine; without, the CPU. Planning a ct2 run never imports torch.
     """
-    backend = resolve_backend(settings.backend)
-    if backend == "ct2":
-        from fr2en.translate.ct2 import pick_compute_type, pick_device, require_ctranslate2
+    from fr2en.translate.runtime import choose_runtime
 
-        require_ctranslate2()
-        device = pick_device(settings.device)
-        return backend, device, pick_compute_type(device)
-    device = settings.device
-    if device == "auto":
-        import torch
-
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    return backend, device, "float16" if device == "cuda" else ""
+    runtime = choose_runtime(settings)
+    return runtime.backend, runtime.device, runtime.precision
 
 
 def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None = None) -> Translator:
     """Resolve the model named in ``settings`` (downloading it if needed) and build its translator.
 
-    ``forced_output_tokens`` exists for benchmarks only (the command line never sets it): every
-    output is then exactly that many tokens long, so that systems compared do the same work.
+    The backend and device are those of :func:`plan_runtime` (an ``auto`` that falls back says so
+    on stderr). ``forced_output_tokens`` exists for benchmarks only (the command line never sets
+    it): every output is then exactly that many tokens long, so that systems compared do the same work.
     """
+    from fr2en.translate.runtime import choose_runtime
     from fr2en.translate.source import resolve_model
 
-    backend = resolve_backend(settings.backend)
-    if backend == "ct2":
-        from fr2en.translate.ct2 import CT2Translator, require_ctranslate2
+    runtime = choose_runtime(settings)  # before any download: say what cannot run first
+    chosen = replace(settings, backend=runtime.backend, device=runtime.device)
+    if runtime.backend == "ct2":
+        from fr2en.translate.ct2 import CT2Translator
 
-        require_ctranslate2()  # before any download: say what is missing first
         source = resolve_model(settings.name, settings.revision)
-        return CT2Translator(source, settings, forced_output_tokens=forced_output_tokens)
+        return CT2Translator(source, chosen, forced_output_tokens=forced_output_tokens)
     from fr2en.translate.marian import MarianTranslator
 
     source = resolve_model(settings.name, settings.revision)
-    return MarianTranslator(source, settings, forced_output_tokens=forced_output_tokens)
+    return MarianTranslator(source, chosen, forced_output_tokens=forced_output_tokens)
 
 
 def plan_model(settings: ModelSettings) -> ModelInfo:
     """What :func:`load_translator` would report for ``settings``, found without loading the model.
 
-    The device stays as asked (``auto`` included) and the precision unsaid: telling CUDA from the
-    CPU needs torch. A resumed batch compares this plan with what it recorded, so that a run with
-    nothing left to do never imports torch.
+    The backend is the one that will run (``auto``'s fallback included, from the cached CUDA
+    probe); the device stays as asked (``auto`` included) and the precision unsaid. A resumed batch
+    compares this plan with what it recorded, so that a run with nothing left to do never imports
+    torch. A choice that cannot run is not raised here but when the model is needed.
     """
+    from fr2en.translate.runtime import choose_runtime
     from fr2en.translate.source import model_revision
 
+    try:
+        backend = choose_runtime(settings, quiet=True).backend
+    except ModelLoadError:
+        backend = resolve_backend(settings.backend)
     return ModelInfo(
         settings.name,
         model_revision(settings.name, settings.revision),
-        resolve_backend(settings.backend),
+        backend,
         settings.device,
     )
 

@@ -28,7 +28,8 @@ from fr2en.config import ModelSettings, cache_dir, cached_folder
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
-from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores, score_pairs, translate_sentences
+from fr2en.translate.engine import available_cores, batch_limits, score_pairs, translate_sentences
+from fr2en.translate.runtime import CT2_CUDA_REMEDY, ProbeResult, pick_device, record
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
@@ -47,18 +48,31 @@ def require_ctranslate2() -> None:
         )
 
 
-def pick_device(requested: str) -> str:
-    """``auto`` means CUDA when CTranslate2 sees a GPU, else the CPU; a missing GPU asked for is an error."""
-    import ctranslate2
+def _missing_cuda_library(exc: BaseException, device: str) -> bool:
+    """Whether ``exc`` is CTranslate2 failing to load a CUDA library (cuBLAS, cuDNN...) on CUDA."""
+    text = str(exc).lower()
+    return device == "cuda" and ("cannot be loaded" in text or "libcublas" in text or "libcudnn" in text)
 
-    has_cuda = ctranslate2.get_cuda_device_count() > 0
-    if requested == "auto":
-        return "cuda" if has_cuda else "cpu"
-    if requested == "cuda" and not has_cuda:
-        raise ModelLoadError(
-            "--device cuda was asked for but CTranslate2 sees no CUDA GPU; use --device cpu or auto"
-        )
-    return requested
+
+class CudaLibraryError(ModelLoadError):
+    """CTranslate2 cannot load a CUDA library it needs; ``detail`` is its own one-line message."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the ct2 backend cannot run on CUDA here ({detail}); {CT2_CUDA_REMEDY}")
+        self.detail = detail
+
+
+def _cuda_failure(exc: BaseException) -> CudaLibraryError:
+    """A CUDA library CTranslate2 needs is missing: a one-line ModelLoadError naming the remedy.
+
+    CTranslate2 loads cuBLAS and cuDNN on the first translation, not with the model, so a machine
+    without CUDA 12's libraries fails there. Without this, every document would fail with an
+    "internal error"; the answer is also kept as this machine's probe answer, so that the next
+    ``auto`` run falls back at once.
+    """
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    record("ct2", ProbeResult(False, first))
+    return CudaLibraryError(first)
 
 
 def pick_compute_type(device: str) -> str:
@@ -144,7 +158,7 @@ class CT2Translator:
         self.settings = settings
         # Benchmarks only: every output exactly this long (see load_translator).
         self.forced_output_tokens = forced_output_tokens
-        self.device = pick_device(settings.device)
+        self.device = pick_device(settings.device, "ct2")
         self.compute_type = pick_compute_type(self.device)
         self.vocab = MarianVocab(source.path)
         self.window = _window(source, settings)
@@ -162,6 +176,8 @@ class CT2Translator:
                 intra_threads=intra,
             )
         except (OSError, ValueError, RuntimeError) as exc:
+            if _missing_cuda_library(exc, self.device):
+                raise _cuda_failure(exc) from None
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelLoadError(
                 f"cannot load the CTranslate2 model of {source.name} from {path}: {first}"
@@ -179,19 +195,25 @@ class CT2Translator:
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
-        return translate_sentences(
-            sentences,
-            vocab=self.vocab,
-            settings=self.settings,
-            window=self.window,
-            run_batches=self._run_batches,
-            progress=progress,
-            # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
-            # buffers), so beam search need not shrink the token budget as the torch backend's must.
-            budget_tokens=self.settings.batch_tokens,
-            workers=self.inter_threads,
-            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
-        )
+        # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
+        # buffers), so beam search need not shrink the token budget as the torch backend's must.
+        sized, budget, hypotheses = batch_limits(self.settings, self.device, per_beam=False)
+        try:
+            return translate_sentences(
+                sentences,
+                vocab=self.vocab,
+                settings=sized,
+                window=self.window,
+                run_batches=self._run_batches,
+                progress=progress,
+                budget_tokens=budget,
+                workers=self.inter_threads,
+                max_hypotheses=hypotheses,
+            )
+        except RuntimeError as exc:
+            if not _missing_cuda_library(exc, self.device):
+                raise
+            raise _cuda_failure(exc) from None
 
     def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
         # Keep every worker busy with one batch and one more queued; collect in order.

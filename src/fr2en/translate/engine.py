@@ -22,6 +22,13 @@ from fr2en.types import Translation
 # or rises, for both backends, greedy and beam 4 (benchmarks/batch_size.py): the vocabulary-wide
 # scores of a bigger batch no longer fit the caches. A GPU wants bigger batches.
 CPU_BATCH_HYPOTHESES = 64
+# On a GPU a batch costs about the same per decoding step whatever its size until the device is full
+# (each step is a few dozen small kernels and the host's bookkeeping), so a GPU batch holds this many
+# times the CPU's tokens and sentences, up to GPU_BATCH_HYPOTHESES hypotheses (sentences × beam).
+# Near 1,000 hypotheses the full-size model in float16 needs ~2 GB (decoder cache and one step's
+# vocabulary-wide scores), within any CUDA GPU fr2en would run on. Not yet tuned on a GPU: docs/gpu.md.
+GPU_BATCH_SCALE = 8
+GPU_BATCH_HYPOTHESES = 1024
 
 # Runs batches of source pieces (each piece list ends with end-of-sentence) in the order given and
 # yields each batch's results, one per row, as soon as that batch is done.
@@ -34,6 +41,28 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
         return max(1, os.cpu_count() or 1)
+
+
+def batch_limits(settings: ModelSettings, device: str, *, per_beam: bool) -> tuple[ModelSettings, int, int]:
+    """The batch shape for ``device``: (settings with its batch sizes, token budget, hypothesis cap).
+
+    On a CPU, ``batch_tokens`` and ``max_batch_sentences`` as set and at most
+    :data:`CPU_BATCH_HYPOTHESES` hypotheses; on CUDA, both times :data:`GPU_BATCH_SCALE` and at most
+    :data:`GPU_BATCH_HYPOTHESES`. ``per_beam`` divides the token budget by the beam size (the torch
+    backend's beam search keeps vocabulary-wide scores for every hypothesis; CTranslate2 need not).
+    """
+    if device == "cuda":
+        settings = replace(
+            settings,
+            batch_tokens=settings.batch_tokens * GPU_BATCH_SCALE,
+            max_batch_sentences=settings.max_batch_sentences * GPU_BATCH_SCALE,
+        )
+        hypotheses = GPU_BATCH_HYPOTHESES
+    else:
+        hypotheses = CPU_BATCH_HYPOTHESES
+    beam = max(1, settings.beam)
+    budget = max(settings.batch_tokens // beam, 1) if per_beam else settings.batch_tokens
+    return settings, budget, hypotheses
 
 
 def forced_length_settings(settings: ModelSettings, tokens: int | None) -> ModelSettings:

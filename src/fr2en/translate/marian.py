@@ -24,26 +24,16 @@ from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
 from fr2en.translate.engine import (
-    CPU_BATCH_HYPOTHESES,
     available_cores,
+    batch_limits,
     forced_length_settings,
     score_pairs,
     translate_sentences,
 )
+from fr2en.translate.runtime import pick_device
 from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
-
-
-def pick_device(requested: str) -> str:
-    """``auto`` means CUDA when torch sees a GPU, else the CPU; asking for a missing GPU is an error."""
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise ModelLoadError(
-            "--device cuda was asked for but torch sees no CUDA GPU; use --device cpu or auto"
-        )
-    return requested
 
 
 class _StepTopK(LogitsProcessor):  # type: ignore[misc]
@@ -56,6 +46,9 @@ class _StepTopK(LogitsProcessor):  # type: ignore[misc]
     Beam search hands processors log-probabilities already; greedy search hands them raw logits,
     which only need their log-sum-exp subtracted. Either way no full-vocabulary tensor is made: the
     output projection is about half of decoding time, and this runs at every step.
+
+    What it keeps stays on the scores' device: nothing here waits for a GPU, and the whole batch's
+    record is copied to the host once, after ``generate`` (see :meth:`MarianTranslator._generate`).
     """
 
     def __init__(self, k: int, eos_id: int, normalised: bool) -> None:
@@ -81,14 +74,17 @@ class _StepTopK(LogitsProcessor):  # type: ignore[misc]
 
 
 class _BanTokens(LogitsProcessor):  # type: ignore[misc]
-    """Never emit these tokens (the model's single-token ``bad_words_ids``: Marian's pad)."""
+    """Never emit these tokens (the model's single-token ``bad_words_ids``: Marian's pad).
 
-    def __init__(self, token_ids: list[int]) -> None:
-        self.token_ids = token_ids
+    The ids live on the scores' device from the start: a Python list as an index would be copied
+    to the GPU at every step.
+    """
+
+    def __init__(self, token_ids: list[int], device: str | torch.device = "cpu") -> None:
+        self.token_ids = torch.tensor(token_ids, dtype=torch.long, device=device)
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
-        scores[:, self.token_ids] = float("-inf")
-        return scores
+        return scores.index_fill_(1, self.token_ids, float("-inf"))
 
 
 class _RowCaps(LogitsProcessor):  # type: ignore[misc]
@@ -98,20 +94,24 @@ class _RowCaps(LogitsProcessor):  # type: ignore[misc]
     long one could run on to the long one's cap and its translation would depend on its neighbours.
     At a row's last allowed step every token but end-of-sentence is masked, which is what the
     model's own forced-EOS rule does at the global cap.
+
+    Whether any row ends at a step is known on the host (the caps and the step number are), so the
+    GPU is never waited for; the caps go to the device once per batch.
     """
 
-    def __init__(self, caps: torch.Tensor, eos_id: int, beams: int) -> None:
-        self.caps = caps.repeat_interleave(beams)
+    def __init__(self, caps: list[int], eos_id: int, beams: int, device: str | torch.device = "cpu") -> None:
+        self.caps = torch.tensor(caps, dtype=torch.long, device=device).repeat_interleave(beams)
+        self.first_end = min(caps) if caps else 0
         self.eos_id = eos_id
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
         generated = input_ids.shape[1] - 1  # the decoder start token is not generated
-        ending = self.caps.to(scores.device) <= generated + 1
-        if bool(ending.any()):
-            forced = torch.full_like(scores[0], float("-inf"))
-            forced[self.eos_id] = 0.0
-            scores = torch.where(ending.unsqueeze(1), forced.unsqueeze(0), scores)
-        return scores
+        if generated + 1 < self.first_end:
+            return scores  # no row is at its cap yet
+        ending = self.caps <= generated + 1
+        forced = torch.full_like(scores[0], float("-inf"))
+        forced[self.eos_id] = 0.0
+        return torch.where(ending.unsqueeze(1), forced.unsqueeze(0), scores)
 
 
 # transformers renamed generation's cache argument (``past_key_values`` before, ``cache`` now).
@@ -161,14 +161,16 @@ def token_logprobs(
     chosen = torch.where(hit, picked_values, torch.zeros_like(picked_values)).sum(-1)
     logprob = torch.where(hit.any(-1), chosen, picked_values[..., -1])
     logprob = torch.where(tokens == eos_id, eos_values[step_index, rows.clamp(min=0)], logprob)
+    # Python lists, not tensor indexing, in the loop: a GPU batch has tens of thousands of tokens.
+    valid_rows, logprob_rows, token_rows = valid.tolist(), logprob.tolist(), tokens.tolist()
     result: list[list[float]] = []
-    for row in range(tokens.shape[0]):
+    for valid_row, logprob_row, token_row in zip(valid_rows, logprob_rows, token_rows, strict=True):
         kept: list[float] = []
-        for step in range(steps):
-            if not valid[row, step]:
+        for ok, value, token in zip(valid_row, logprob_row, token_row, strict=True):
+            if not ok:
                 break
-            kept.append(float(logprob[row, step]))
-            if int(tokens[row, step]) == eos_id:
+            kept.append(value)
+            if token == eos_id:
                 break
         result.append(kept)
     return result
@@ -190,7 +192,7 @@ class MarianTranslator:
     ) -> None:
         # forced_output_tokens is for benchmarks only (see load_translator): every cap that length.
         self.settings = forced_length_settings(settings, forced_output_tokens)
-        self.device = pick_device(settings.device)
+        self.device = pick_device(settings.device, "torch")
         if self.device == "cpu":
             # The affinity mask, not the machine's core count: no oversubscription in a container.
             torch.set_num_threads(settings.threads or available_cores())
@@ -233,14 +235,16 @@ class MarianTranslator:
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
+        sized, budget, hypotheses = batch_limits(self.settings, self.device, per_beam=True)
         return translate_sentences(
             sentences,
             vocab=self.vocab,
-            settings=self.settings,
+            settings=sized,
             window=self.window,
             run_batches=self._run_batches,
             progress=progress,
-            max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
+            budget_tokens=budget,
+            max_hypotheses=hypotheses,
         )
 
     def score_translations(
@@ -323,7 +327,11 @@ class MarianTranslator:
             for ids in batch_ids
         ]
         recorder = _StepTopK(2 * beam + len(self.banned), self.eos_id, normalised=beam > 1)
-        processors = [recorder, _BanTokens(self.banned), _RowCaps(torch.tensor(caps), self.eos_id, beam)]
+        processors = [
+            recorder,
+            _BanTokens(self.banned, self.device),
+            _RowCaps(caps, self.eos_id, beam, self.device),
+        ]
         kwargs: dict[str, Any] = {
             "num_beams": beam,
             "do_sample": False,
