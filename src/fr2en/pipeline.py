@@ -548,9 +548,9 @@ def translate_scanned(
     total = 0.0
     notes = list(scan.notes)
     with DocumentWriter(base, settings.output.formats, header) as writer:
-        for part in read.read_parts(path, scan, part_chars):
+        for part in read.read_parts(path, scan, part_chars, settings=settings):
             chunk, result = _translate_part(part, translator, settings, done, targets, progress)
-            writer.add(chunk)
+            writer.add(chunk, part)
             for pair in chunk.pairs:
                 total += pair.scores.score
             targets += len(result.target_sentences)

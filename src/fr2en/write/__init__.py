@@ -19,7 +19,14 @@ from types import TracebackType
 from typing import IO
 
 from fr2en.errors import OutputError
-from fr2en.types import DocumentChunk, DocumentHeader, DocumentResult, DocumentSummary
+from fr2en.types import (
+    DocumentChunk,
+    DocumentHeader,
+    DocumentPart,
+    DocumentResult,
+    DocumentSummary,
+    InPlaceOutput,
+)
 from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
 
@@ -47,7 +54,8 @@ FORMATS: dict[str, Format] = {
     "tsv": _format(tsv, ".tsv"),
     "jsonl": _format(jsonl, ".jsonl"),
     "tmx": _format(tmx, ".tmx"),
-    "html": _format(html, ".html"),
+    # Not plain ".html": web pages are inputs too (and name.en.html is a page translated in place).
+    "html": _format(html, ".fr-en.html"),
     # Not plain ".md": an input folder's Markdown articles are .md files, and outputs must never pass for inputs.
     "md": _format(md, ".fr-en.md"),
     "xlf": _format(xliff, ".xlf"),
@@ -102,15 +110,26 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _in_place_path(base: Path, output: InPlaceOutput) -> Path:
+    return base.with_name(base.name + output.suffix)
+
+
 class DocumentWriter:
     """Writes one document's outputs in every chosen format, chunk by chunk, then commits them.
 
+    A formatted input translated in place (its part carries an :class:`~fr2en.types.InPlaceOutput`,
+    given to :meth:`add`) also gets its rebuilt file (``<base>.en.html``…): the writer collects each
+    paragraph's English from the chunks and, at commit, rebuilds the file and writes it with the rest.
     Nothing appears under the final names until :meth:`commit`; leaving the ``with`` block by an
     exception (or calling :meth:`abort`) removes the temporary files.
     """
 
     def __init__(self, base: Path, formats: Sequence[str], header: DocumentHeader) -> None:
         self.header = header
+        self.base = base
+        self.in_place: InPlaceOutput | None = None
+        self.pairs: list[tuple[int, str]] = []
+        self.rebuilt: Path | None = None
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
         self.open: list[tuple[Format, IO[str], Path, Path]] = []
         try:
@@ -129,16 +148,47 @@ class DocumentWriter:
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
-    def add(self, chunk: DocumentChunk) -> None:
-        """Append a chunk of pairs to every output."""
+    def add(self, chunk: DocumentChunk, part: DocumentPart | None = None) -> None:
+        """Append a chunk of pairs to every output; ``part``, the part the chunk was translated from,
+        says whether the document is also rebuilt in place."""
+        if part is not None and part.output is not None:
+            self.in_place = part.output
+        if self.in_place is not None:
+            self.pairs.extend((pair.paragraph, pair.target) for pair in chunk.pairs)
         self._write_each(lambda fmt: fmt.rows(chunk))
+
+    def _rebuilt(self) -> tuple[Path, Path] | None:
+        """The in-place output written to a temporary file: ``(temporary, final path)``."""
+        if self.in_place is None:
+            return None
+        per_block: list[list[str]] = [[] for _ in range(self.in_place.blocks)]
+        for paragraph, target in self.pairs:
+            if target and 0 <= paragraph < len(per_block):
+                per_block[paragraph].append(target)
+        data = self.in_place.rebuild([" ".join(texts) for texts in per_block])
+        path = _in_place_path(self.base, self.in_place)
+        stream, temporary = _open_temporary(path)
+        self.rebuilt = temporary
+        try:
+            stream.buffer.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        except OSError as exc:
+            stream.close()
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return temporary, path
 
     def commit(self, summary: DocumentSummary) -> list[Path]:
         """Write the footers and move every output into place; returns the final paths."""
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
+            rebuilt = self._rebuilt()
             for _, stream, temporary, path in self.open:
                 _finish(stream, temporary, path)
+            if rebuilt is not None:
+                os.replace(*rebuilt)
+                self.rebuilt = None
         except OSError as exc:
             self.abort()
             raise OutputError(f"cannot write outputs of {self.header.name}: {exc.strerror or exc}") from None
@@ -146,7 +196,8 @@ class DocumentWriter:
             self.abort()
             raise
         self.open = []
-        return [path for _, path in self.targets]
+        paths = [path for _, path in self.targets]
+        return paths if rebuilt is None else [*paths, rebuilt[1]]
 
     def abort(self) -> None:
         """Close and remove every temporary file; the final names are left as they were."""
@@ -156,6 +207,10 @@ class DocumentWriter:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         self.open = []
+        if self.rebuilt is not None:
+            with contextlib.suppress(OSError):
+                self.rebuilt.unlink()
+            self.rebuilt = None
 
     def __enter__(self) -> DocumentWriter:
         return self
