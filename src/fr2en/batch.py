@@ -42,8 +42,8 @@ from typing import Any
 
 from fr2en import read
 from fr2en.config import Settings
-from fr2en.formats import READERS, document_key
 from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, OutputError, UsageError
+from fr2en.formats import READERS, document_key
 from fr2en.manifest import Manifest
 from fr2en.pipeline import run_signature, translate_scanned
 from fr2en.progress import ProgressDisplay
@@ -273,8 +273,10 @@ def run_batch(
     files = discover(inputs, out)
     if not files:
         given = ", ".join(str(i) for i in inputs)
-        kinds = ", ".join(INPUT_SUFFIXES)
-        raise InputError(f"no input files ({kinds}) found in {given}; give a file or a folder that holds some")
+        raise InputError(
+            f"no input files found in {given} (fr2en reads {', '.join(INPUT_SUFFIXES)}); "
+            "give a file or a folder that holds some"
+        )
     started_at, started = _now(), time.perf_counter()
     # The device as asked (auto included) in both cases, so that a run given a translator and one
     # that loads the same model itself agree on what is done.

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from fr2en.errors import InputError
 from fr2en.config import Settings
+from fr2en.errors import InputError
 from fr2en.types import Document, DocumentPart, FileScan, InPlaceOutput, Paragraph
 
 # Signatures of common binary formats, so that a PDF or a ZIP gets a clear "not a text file".

@@ -103,7 +103,11 @@ def _boundaries(text: str) -> tuple[list[int], list[int]]:
     digits) and of its whitespace-separated tokens, so that a word is never split but the full stop
     after a word may stay outside a mark."""
     starts = set(_word_starts(text))
-    ends = {i + 1 for i, char in enumerate(text) if not char.isspace() and (i + 1 == len(text) or text[i + 1].isspace())}
+    ends = {
+        i + 1
+        for i, char in enumerate(text)
+        if not char.isspace() and (i + 1 == len(text) or text[i + 1].isspace())
+    }
     for match in _WORD.finditer(text):
         starts.add(match.start())
         ends.add(match.end())

@@ -102,7 +102,9 @@ def decode_markup(data: bytes) -> Decoded:
             try:
                 return Decoded(data[len(bom) :].decode(codec), codec, codec, bom)
             except UnicodeDecodeError as exc:
-                raise InputError(f"starts with a {codec} byte-order mark but is not {codec}: {exc.reason}") from None
+                raise InputError(
+                    f"starts with a {codec} byte-order mark but is not {codec}: {exc.reason}"
+                ) from None
     from fr2en.read import is_binary
 
     if is_binary(data):
@@ -161,9 +163,10 @@ class _Tokenizer(HTMLParser):
 
     def _tag(self, kind: str, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: (value or "") for name, value in attrs}
-        keep = values.get("translate", "").strip().lower() == "no" or "notranslate" in values.get(
-            "class", ""
-        ).split()
+        keep = (
+            values.get("translate", "").strip().lower() == "no"
+            or "notranslate" in values.get("class", "").split()
+        )
         self.events.append((kind, tag, self._at(), "", keep))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -178,10 +181,20 @@ class _Tokenizer(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.events.append(("data", "", self._at(), data, False))
 
-    def _other(self, data: str) -> None:
+    def _other(self) -> None:
         self.events.append(("other", "", self._at(), "", False))
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _other
+    def handle_comment(self, data: str) -> None:
+        self._other()
+
+    def handle_decl(self, decl: str) -> None:
+        self._other()
+
+    def handle_pi(self, data: str) -> None:
+        self._other()
+
+    def unknown_decl(self, data: str) -> None:
+        self._other()
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -292,7 +305,9 @@ def _block_of(items: Sequence[_Item], raw: str) -> _PageBlock | None:
             add(item.text)
         elif item.kind == "open" and index in partner:
             marks.append(Mark(len(text), len(text), len(entries)))
-            entries.append(Wrap(source, raw[inner[partner[index]].start : inner[partner[index]].end], parent=parent))
+            entries.append(
+                Wrap(source, raw[inner[partner[index]].start : inner[partner[index]].end], parent=parent)
+            )
             open_marks.append((index, len(marks) - 1))
         elif item.kind == "close" and index in partner:
             while open_marks and open_marks[-1][0] != partner[index]:

@@ -13,13 +13,22 @@ space, and characters that Markdown would read as markup in the English are esca
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fr2en.config import Settings
-from fr2en.formats import Block, Mark, SourceDocument, Wrap, document_from_blocks, missing_extra, render_marked
+from fr2en.formats import (
+    Block,
+    Mark,
+    SourceDocument,
+    Wrap,
+    document_from_blocks,
+    missing_extra,
+    render_marked,
+)
 
 _SPACE = re.compile(r"\s+")
 _ESCAPED = re.compile(r"([\\`*_\[\]<>])")
@@ -80,7 +89,9 @@ def _inline(children: Sequence[Any]) -> tuple[Block, tuple[Wrap, ...]]:
         before = len(text)
         add(shown)
         marks.append(Mark(before, len(text), len(wraps)))
-        wraps.append(Wrap(raw, point=True, blank=not text[before:].strip(), parent=stack[-1] if stack else -1))
+        wraps.append(
+            Wrap(raw, point=True, blank=not text[before:].strip(), parent=stack[-1] if stack else -1)
+        )
 
     index = 0
     while index < len(children):
@@ -94,7 +105,11 @@ def _inline(children: Sequence[Any]) -> tuple[Block, tuple[Wrap, ...]]:
             point(_code(token.content, token.markup), token.content)
         elif kind == "image":
             alt = "".join(c.content for c in token.children or [])
-            point(f"![{alt}]" + _destination(str(token.attrs.get("src", "")), str(token.attrs.get("title", ""))), "")
+            point(
+                f"![{alt}]"
+                + _destination(str(token.attrs.get("src", "")), str(token.attrs.get("title", ""))),
+                "",
+            )
         elif kind == "html_inline":
             point(token.content, "")
         elif kind == "link_open" and token.markup == "autolink":
@@ -104,7 +119,10 @@ def _inline(children: Sequence[Any]) -> tuple[Block, tuple[Wrap, ...]]:
             index = close
         elif kind.endswith("_open") and (kind[:-5] in _PAIRED or kind == "link_open"):
             if kind == "link_open":
-                wrap = Wrap("[", "]" + _destination(str(token.attrs.get("href", "")), str(token.attrs.get("title", ""))))
+                wrap = Wrap(
+                    "[",
+                    "]" + _destination(str(token.attrs.get("href", "")), str(token.attrs.get("title", ""))),
+                )
             else:
                 wrap = Wrap(token.markup, token.markup)
             marks.append(Mark(len(text), len(text), len(wraps)))
@@ -133,7 +151,7 @@ def _cells(line: str) -> list[tuple[int, int]]:
     """The spans of a table row's cells (between unescaped pipes, outer pipes optional)."""
     cuts = [i for i, char in enumerate(line) if char == "|" and (i == 0 or line[i - 1] != "\\")]
     edges = [-1, *cuts, len(line)]
-    spans = [(a + 1, b) for a, b in zip(edges, edges[1:], strict=False)]
+    spans = [(a + 1, b) for a, b in itertools.pairwise(edges)]
     if cuts and not line[: cuts[0]].strip():
         spans = spans[1:]
     if cuts and not line[cuts[-1] + 1 :].strip():

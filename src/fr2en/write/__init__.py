@@ -168,14 +168,14 @@ class DocumentWriter:
         data = self.in_place.rebuild([" ".join(texts) for texts in per_block])
         path = _in_place_path(self.base, self.in_place)
         stream, temporary = _open_temporary(path)
+        stream.close()
         self.rebuilt = temporary
         try:
-            stream.buffer.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-            stream.close()
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
         except OSError as exc:
-            stream.close()
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         return temporary, path
 
