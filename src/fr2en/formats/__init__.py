@@ -150,6 +150,14 @@ def _anchors(french: str, english: str) -> list[tuple[int, int, int, int]]:
     return chain[::-1]
 
 
+def _verbatim(words: str, english: str) -> int | None:
+    """Where ``words`` occur in ``english`` as whole words, if they do exactly once."""
+    if not words:
+        return None
+    found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)", english)]
+    return found[0] if len(found) == 1 else None
+
+
 def _interpolate(position: int, points: Sequence[tuple[int, int]]) -> float:
     """``position`` in the French mapped onto the English between the two points around it."""
     for (f0, e0), (f1, e1) in itertools.pairwise(points):
@@ -180,8 +188,8 @@ def project_marks(french: str, english: str, marks: Sequence[Mark]) -> tuple[Mar
     projected: list[Mark] = []
     for mark in marks:
         words = french[mark.start : mark.end].strip()
-        found = english.find(words) if words else -1
-        if found >= 0 and english.find(words, found + 1) < 0:
+        found = _verbatim(words, english)
+        if found is not None:
             projected.append(Mark(found, found + len(words), mark.tag))
             continue
         start = _snap(round(_interpolate(mark.start, points)), starts)
@@ -225,12 +233,12 @@ def render_marked(block: Block, english: str, wraps: Sequence[Wrap], escape: Cal
     spans: dict[int, tuple[int, int]] = {}
     last_end: dict[int, int] = {}
     children: dict[int, list[int]] = {}
-    for mark in projected:
+    for original, mark in zip(block.marks, projected, strict=True):
         wrap = wraps[mark.tag]
         low, high = spans.get(wrap.parent, (0, len(english)))
         start = min(max(mark.start, low, last_end.get(wrap.parent, low)), high)
         end = start if wrap.blank else min(max(mark.end, start), high)
-        if wrap.point and english[start:end] != block.text[mark.start : mark.end].strip():
+        if wrap.point and english[start:end] != block.text[original.start : original.end].strip():
             # Replaced only where the English kept the French verbatim; otherwise put in, losing nothing.
             end = start
         spans[mark.tag] = (start, end)

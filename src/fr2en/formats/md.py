@@ -60,7 +60,8 @@ def _parser() -> Any:
 
 
 def _destination(href: str, title: str) -> str:
-    target = f"<{href}>" if (not href or re.search(r"[\s()<>]", href)) else href
+    balanced = href.count("(") == href.count(")")
+    target = f"<{href}>" if (not href or not balanced or re.search(r"[\s<>]", href)) else href
     if title:
         target += ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"({target})"
