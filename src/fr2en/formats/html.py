@@ -467,7 +467,7 @@ def extract_article(data: bytes, name: str) -> SourceDocument:
 def extract(data: bytes, name: str, settings: Settings) -> SourceDocument:
     """A web page as ``settings.input.html`` says: its article (default) or the whole page in place."""
     if settings.input.html == "page":
-        return extract_page(data, name)
+        return extract_page(data, name, xhtml=name.lower().endswith(".xhtml"))
     return extract_article(data, name)
 
 
