@@ -6,10 +6,12 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fr2en.config import Settings
+from fr2en.config import Settings, load_settings
+from fr2en.errors import ConfigError
 from fr2en.formats import Block, Mark, Wrap, document_key, project_marks, render_marked
 
 
@@ -97,3 +99,10 @@ def test_run_key_names_the_format_and_the_html_mode() -> None:
     assert document_key(Path("a.md"), settings) == "|format:md"
     page = replace(settings, input=replace(settings.input, html="page"))
     assert document_key(Path("a.html"), settings) != document_key(Path("a.html"), page)
+
+
+def test_html_mode_from_the_environment_and_checked() -> None:
+    assert load_settings(environ={"FR2EN_INPUT_HTML": "page"}).input.html == "page"
+    assert load_settings(environ={}).input.html == "article"
+    with pytest.raises(ConfigError, match=r"input\.html must be one of article, page"):
+        load_settings(environ={"FR2EN_INPUT_HTML": "whole"})

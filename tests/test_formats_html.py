@@ -282,3 +282,25 @@ def test_page_run_translates_in_place_and_a_rerun_is_byte_identical(
     pairs = _pairs(tmp_path / "first" / "plan.jsonl")
     for index, block in enumerate(source.blocks):
         assert " ".join(str(p["src"]) for p in pairs if p["paragraph"] == index + 1) == block.text
+
+
+@pytest.mark.cli
+def test_cli_fails_bad_pages_alone_with_one_line_each(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from fr2en.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "menu.html").write_text("<html><body><nav><a href='/'>Accueil</a></nav></body></html>")
+    (folder / "image.htm").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    result = CliRunner().invoke(
+        app, ["translate", str(folder), "-o", str(tmp_path / "out"), "--html", "article"]
+    )
+    assert result.exit_code == 1
+    failures = [line for line in result.stderr.splitlines() if line.startswith("fr2en: failed:")]
+    assert len(failures) == 2
+    assert any("no article text found" in line for line in failures)
+    assert any("not a text file" in line for line in failures)
+    bad = CliRunner().invoke(app, ["translate", str(folder), "-o", str(tmp_path / "out"), "--html", "whole"])
+    assert bad.exit_code == 2 and "input.html must be one of" in bad.stderr

@@ -116,3 +116,17 @@ def test_markdown_through_the_pipeline(
     pairs = [json.loads(line) for line in (tmp_path / "out" / "note.jsonl").read_text().splitlines()]
     for index, block in enumerate(source.blocks):
         assert " ".join(p["src"] for p in pairs if p["paragraph"] == index + 1) == block.text
+
+
+@pytest.mark.model
+def test_translate_file_reads_markdown_through_its_format(
+    tmp_path: Path, tiny_settings: Settings, tiny_translator: object
+) -> None:
+    from fr2en.pipeline import translate_file
+
+    source = tmp_path / "court.md"
+    source.write_text("## Un **titre** court\n", encoding="utf-8")
+    result = translate_file(source, tmp_path / "out", settings=tiny_settings, translator=tiny_translator)  # type: ignore[arg-type]
+    assert result.document.text == "Un titre court"
+    written = (tmp_path / "out" / "court.en.md").read_text(encoding="utf-8")
+    assert written.startswith("## ") and written.count("**") == 2
