@@ -90,6 +90,13 @@ def test_rebuild_keeps_structure_urls_and_code() -> None:
     assert translated == french
 
 
+def test_front_matter_is_kept_as_it_is() -> None:
+    text = "---\ntitle: Le plan\ntags: [climat]\n---\n\nUn paragraphe.\n"
+    source = extract(text.encode(), "a.md", Settings())
+    assert [b.text for b in source.blocks] == ["Un paragraphe."]
+    assert source.rebuild(["A paragraph."]).decode() == text.replace("Un paragraphe.", "A paragraph.")
+
+
 @pytest.mark.model
 def test_markdown_through_the_pipeline(
     tmp_path: Path, tiny_settings: Settings, tiny_translator: object

@@ -7,7 +7,7 @@ strikethrough and links are put back around the English words :func:`fr2en.forma
 finds for them; link URLs and titles, code spans, images, autolinks and inline HTML are kept
 verbatim. A paragraph's English is one line (its other lines are removed). Table rows keep their
 pipes and padding. Code blocks, fences, HTML blocks, blank lines and everything else are kept byte
-for byte. Reference links come back as inline links, a hard line break inside a paragraph as a
+for byte, and so is a YAML front matter block. Reference links come back as inline links, a hard line break inside a paragraph as a
 space, and characters that Markdown would read as markup in the English are escaped.
 """
 
@@ -175,6 +175,16 @@ def _place(lines: Sequence[str], first: int, content: str, heading: bool) -> _Pl
     return _Place(first, line[:at], suffix, content.count("\n"))
 
 
+def _front_matter(lines: Sequence[str]) -> int:
+    """How many lines a YAML front matter block at the top takes (0 without one)."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
 def extract(data: bytes, name: str, settings: Settings) -> SourceDocument:
     """A Markdown file: its paragraphs, headings and table cells, and a rebuild into ``name.en.md``."""
     from fr2en.read import decode, normalise
@@ -182,7 +192,9 @@ def extract(data: bytes, name: str, settings: Settings) -> SourceDocument:
     text, encoding = decode(data)
     text = normalise(text)
     lines = text.split("\n")
-    tokens = _parser().parse(text)
+    # YAML front matter (Jekyll, Hugo…) is kept as it is: parsed as blank lines, line numbers kept.
+    front = _front_matter(lines)
+    tokens = _parser().parse("\n" * front + "\n".join(lines[front:]))
     blocks: list[Block] = []
     wraps: list[tuple[Wrap, ...]] = []
     places: list[_Place] = []
