@@ -7,8 +7,9 @@ strikethrough and links are put back around the English words :func:`fr2en.forma
 finds for them; link URLs and titles, code spans, images, autolinks and inline HTML are kept
 verbatim. A paragraph's English is one line (its other lines are removed). Table rows keep their
 pipes and padding. Code blocks, fences, HTML blocks, blank lines and everything else are kept byte
-for byte, and so is a YAML front matter block. Reference links come back as inline links, a hard line break inside a paragraph as a
-space, and characters that Markdown would read as markup in the English are escaped.
+for byte, and so is a YAML front matter block. Reference links come back as inline links, a hard
+line break inside a paragraph as a space, and characters that Markdown would read as markup in the
+English are escaped.
 """
 
 from __future__ import annotations
