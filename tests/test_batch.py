@@ -80,7 +80,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_a_folder_without_text_files_is_an_input_error(tmp_path: Path, tiny_settings) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "data.csv").write_text("x\n")
-    with pytest.raises(InputError, match=r"no \.txt or \.md files"):
+    with pytest.raises(InputError, match=r"no input files found"):
         run_batch([tmp_path / "in"], tmp_path / "out", tiny_settings)
 
 

@@ -100,7 +100,7 @@ def test_empty_file_gives_empty_outputs_and_a_note(
 def test_folder_without_text_files_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "in").mkdir()
     assert main(["translate", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 1
-    assert "no .txt or .md files" in capsys.readouterr().err
+    assert "no input files found" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

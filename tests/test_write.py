@@ -163,7 +163,7 @@ def test_a_writer_left_by_an_error_leaves_nothing_behind(tmp_path: Path) -> None
 
 def test_write_outputs_names_files_beside_the_base(tmp_path: Path) -> None:
     written = write_outputs(sample_result(), tmp_path / "sub" / "name", ["txt", "tsv", "html"])
-    assert [p.name for p in written] == ["name.en.txt", "name.tsv", "name.html"]
+    assert [p.name for p in written] == ["name.en.txt", "name.tsv", "name.fr-en.html"]
     assert written == output_paths(tmp_path / "sub" / "name", ["txt", "tsv", "html"])
     assert not list((tmp_path / "sub").glob("*.part"))
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import time
@@ -42,6 +43,7 @@ from typing import Any
 from fr2en import read
 from fr2en.config import Settings
 from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, OutputError, UsageError
+from fr2en.formats import READERS, document_key
 from fr2en.manifest import Manifest
 from fr2en.pipeline import run_signature, translate_scanned
 from fr2en.progress import ProgressDisplay
@@ -49,7 +51,8 @@ from fr2en.translate import LazyTranslator, Progress, Translator, plan_model
 from fr2en.types import BatchReport, DocumentReport, RunSignature
 from fr2en.write import atomic_write_text, output_paths, report, report_html
 
-INPUT_SUFFIXES = (".txt", ".md")
+# Plain text, and every format fr2en.formats reads (web pages, Markdown…).
+INPUT_SUFFIXES = (".txt", *READERS)
 REPORT_NAME = "report.json"
 REPORT_PAGE_NAME = "report.html"
 
@@ -65,9 +68,27 @@ class InputFile:
     error: str | None = None
 
 
+# fr2en's own outputs: name.en.txt, name.fr-en.md, name.fr-en.html, name.en.html, name.en.md…
+_OUTPUT_NAME = re.compile(r"\.(en|fr-en)\.[^.]+$", re.IGNORECASE)
+# fr2en's HTML pages (a document's bilingual page under any name, report.html) say so in their head.
+_FR2EN_PAGE = b'<meta name="generator" content="fr2en'
+
+
 def _is_output_name(name: str) -> bool:
-    """fr2en's own text outputs (the English, the Markdown table), never inputs."""
-    return name.endswith((".en.txt", ".fr-en.md"))
+    """fr2en's own outputs (the English, the bilingual views, pages translated in place), never inputs."""
+    return bool(_OUTPUT_NAME.search(name)) or name in (REPORT_PAGE_NAME, REPORT_NAME)
+
+
+def _is_fr2en_page(path: Path) -> bool:
+    """An HTML page that fr2en wrote (``report.html``, a bilingual page named ``name.html`` by older
+    versions), recognised by its generator tag, never an input."""
+    if not path.name.lower().endswith((".html", ".htm")):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _FR2EN_PAGE in handle.read(4096)
+    except OSError:
+        return False  # reported when it is read
 
 
 def _walk(folder: Path, skip: Path | None, errors: list[OSError]) -> Iterator[Path]:
@@ -94,6 +115,7 @@ def _walk(folder: Path, skip: Path | None, errors: list[OSError]) -> Iterator[Pa
                 name.lower().endswith(INPUT_SUFFIXES)
                 and not name.startswith(".")
                 and not _is_output_name(name)
+                and not _is_fr2en_page(here / name)
             ):
                 yield here / name
 
@@ -190,11 +212,12 @@ def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
         raise InputError(item.error)
     scan = read.scan_file(item.path, item.label)
     base = item.base.as_posix()
+    key = job.key + document_key(item.path, job.settings)
     entry = job.manifest.get(base)
     if (
         not job.force
         and entry is not None
-        and entry.matches(scan.size, scan.sha256, job.key)
+        and entry.matches(scan.size, scan.sha256, key)
         and entry.outputs_intact(job.out)
     ):
         return replace(
@@ -217,7 +240,7 @@ def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
         encoding=scan.encoding,
         notes=summary.notes,
     )
-    job.manifest.record(base, scan.size, scan.sha256, job.key, done)
+    job.manifest.record(base, scan.size, scan.sha256, key, done)
     return done
 
 
@@ -250,7 +273,10 @@ def run_batch(
     files = discover(inputs, out)
     if not files:
         given = ", ".join(str(i) for i in inputs)
-        raise InputError(f"no .txt or .md files found in {given}; give a file or a folder that holds some")
+        raise InputError(
+            f"no input files found in {given} (fr2en reads {', '.join(INPUT_SUFFIXES)}); "
+            "give a file or a folder that holds some"
+        )
     started_at, started = _now(), time.perf_counter()
     # The device as asked (auto included) in both cases, so that a run given a translator and one
     # that loads the same model itself agree on what is done.

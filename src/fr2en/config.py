@@ -77,6 +77,18 @@ class OutputSettings:
     formats: tuple[str, ...] = ALL_FORMATS
 
 
+# How a web page is read: its article only (title and paragraphs, the rest dropped), or the whole
+# page translated in place into name.en.html (see docs/formats.md).
+HTML_MODES = ("article", "page")
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    """How formatted inputs are read."""
+
+    html: str = "article"
+
+
 @dataclass(frozen=True)
 class Settings:
     """All of fr2en's settings."""
@@ -84,6 +96,7 @@ class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     score: ScoreSettings = field(default_factory=ScoreSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    input: InputSettings = field(default_factory=InputSettings)
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
@@ -199,6 +212,8 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("model.max_new_tokens_ratio must be positive and the margin not negative")
     if not 0.0 <= score.threshold <= 1.0:
         raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
+    if settings.input.html not in HTML_MODES:
+        raise ConfigError(f"input.html must be one of {', '.join(HTML_MODES)}, got {settings.input.html!r}")
     formats = tuple(dict.fromkeys(output.formats))
     if "all" in formats:
         formats = ALL_FORMATS

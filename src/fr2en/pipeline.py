@@ -12,6 +12,7 @@ from fr2en import align, read, score, segment
 from fr2en._version import __version__
 from fr2en.config import Settings, load_settings
 from fr2en.errors import InputError, ModelLoadError, OutputError, UsageError
+from fr2en.formats import reader_for
 from fr2en.translate import ModelInfo, Progress, Translator, load_translator
 from fr2en.types import (
     AlignedPair,
@@ -198,14 +199,25 @@ def translate_file(
     settings: Settings | None = None,
     translator: Translator | None = None,
 ) -> DocumentResult:
-    """Translate one file; with ``out_dir``, also write its outputs there as ``<name>.<format>``."""
+    """Translate one file; with ``out_dir``, also write its outputs there as ``<name>.<format>``.
+
+    A formatted file (a web page, Markdown: see :mod:`fr2en.formats`) is read through its format,
+    and its in-place translation (``<name>.en.html``…) is written with the outputs.
+    """
     settings = settings or load_settings()
     path = Path(path)
-    document = read.read_file(path, path.name)
+    part = None
+    if reader_for(path) is not None:
+        part = next(read.read_parts(path, read.scan_file(path, path.name), settings=settings))
+        document = part.document
+    else:
+        document = read.read_file(path, path.name)
     translator = translator or load_translator(settings.model)
     result = translate_document(document, translator, settings)
     if out_dir is not None:
-        write_outputs(result, Path(out_dir) / path.stem, settings.output.formats)
+        with DocumentWriter(Path(out_dir) / path.stem, settings.output.formats, result.header()) as writer:
+            writer.add(result.chunk(), part)
+            writer.commit(result.summary())
     return result
 
 
@@ -548,9 +560,9 @@ def translate_scanned(
     total = 0.0
     notes = list(scan.notes)
     with DocumentWriter(base, settings.output.formats, header) as writer:
-        for part in read.read_parts(path, scan, part_chars):
+        for part in read.read_parts(path, scan, part_chars, settings=settings):
             chunk, result = _translate_part(part, translator, settings, done, targets, progress)
-            writer.add(chunk)
+            writer.add(chunk, part)
             for pair in chunk.pairs:
                 total += pair.scores.score
             targets += len(result.target_sentences)

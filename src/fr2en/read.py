@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from fr2en.config import Settings
 from fr2en.errors import InputError
-from fr2en.types import Document, FileScan, Paragraph, TextPart
+from fr2en.types import Document, FileScan, InPlaceOutput, Paragraph, TextPart
 
 # Signatures of common binary formats, so that a PDF or a ZIP gets a clear "not a text file".
 _BINARY_MAGIC = (
@@ -515,13 +516,39 @@ def _scan(source: _Source, codec: str | None, skip: int, keep: list[str] | None 
     )
 
 
+def _read_formatted(path: Path, label: str) -> tuple[bytes, str, int]:
+    """A formatted input's bytes (read whole: pages and documents are small), sha256 and mtime."""
+    with _Source.open(path, label) as source:
+        data = source.read(-1)
+        return data, source.digest.hexdigest(), source.mtime_ns()
+
+
+def _scan_formatted(path: Path, label: str, module_name: str) -> FileScan:
+    """The scan of a formatted input: its size, hash and encoding (as its format decodes it)."""
+    import importlib
+
+    data, sha256, mtime_ns = _read_formatted(path, label)
+    encoding_of = getattr(importlib.import_module(module_name), "encoding_of", None)
+    try:
+        encoding = encoding_of(data) if encoding_of is not None else "-"
+    except InputError as exc:
+        raise InputError(f"{label}: {exc}") from None
+    return FileScan(label, len(data), sha256, encoding, False, (), mtime_ns)
+
+
 def scan_file(path: Path, name: str | None = None) -> FileScan:
     """Read a file once, in constant memory: its hash, encoding and paragraph rule.
 
-    Raises InputError (naming the file) for a file that cannot be read, is not a regular file, is
-    binary, or has a byte-order mark it does not follow.
+    A formatted input (HTML, Markdown…, see :mod:`fr2en.formats`) is read whole, its encoding as
+    its format decodes it. Raises InputError (naming the file) for a file that cannot be read, is
+    not a regular file, is binary, or has a byte-order mark it does not follow.
     """
+    from fr2en.formats import reader_for
+
     label = name or str(path)
+    module_name = reader_for(path)
+    if module_name is not None:
+        return _scan_formatted(path, label, module_name)
     try:
         return _with_fallback(lambda: _Source.open(path, label), _scan)
     except _ContentError as exc:
@@ -645,8 +672,33 @@ class _PartBuilder:
         return part
 
 
+def _formatted_part(path: Path, scan: FileScan, module_name: str, settings: Settings | None) -> TextPart:
+    """A formatted input's whole Document as one part, with its in-place output when it has one."""
+    from fr2en.formats import extract_with
+
+    data, sha256, _ = _read_formatted(path, scan.name)
+    if (len(data), sha256) != (scan.size, scan.sha256):
+        raise InputError(f"{scan.name}: changed while it was being translated; rerun to translate it")
+    try:
+        source = extract_with(module_name)(data, scan.name, settings or Settings())
+    except InputError as exc:
+        message = str(exc)
+        raise InputError(message if message.startswith(scan.name) else f"{scan.name}: {message}") from None
+    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+        raise InputError(f"{scan.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+    output = None
+    if source.rebuild is not None:
+        output = InPlaceOutput(source.suffix, len(source.blocks), source.rebuild)
+    return TextPart(source.document, 0, 0, "", output)
+
+
 def read_parts(
-    path: Path, scan: FileScan, part_chars: int = PART_CHARS, continue_after: int = CONTINUE_AFTER
+    path: Path,
+    scan: FileScan,
+    part_chars: int = PART_CHARS,
+    continue_after: int = CONTINUE_AFTER,
+    *,
+    settings: Settings | None = None,
 ) -> Iterator[TextPart]:
     """Read a scanned file again, as parts of whole paragraphs, in memory that does not grow with it.
 
@@ -654,7 +706,17 @@ def read_parts(
     paragraph longer than ``continue_after`` characters, which goes on in the next part (its
     ``lead`` is then a space). Raises InputError, after the last part, if the file is no longer the
     one scanned: it changed while it was being read or translated.
+
+    A formatted input (see :mod:`fr2en.formats`) yields its whole Document as one part, read as
+    ``settings`` say (``input.html``); the part's ``output`` rebuilds the file in place when the
+    format does.
     """
+    from fr2en.formats import reader_for
+
+    module_name = reader_for(path)
+    if module_name is not None:
+        yield _formatted_part(path, scan, module_name, settings)
+        return
     changed = InputError(f"{scan.name}: changed while it was being translated; rerun to translate it")
     with _Source.open(path, scan.name) as source:
         codec, skip = None, 0

@@ -6,6 +6,7 @@ stage can be tested, replaced or run on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -393,6 +394,19 @@ class TextPart:
     offset: int
     first_paragraph: int
     lead: str
+    # Set on the (one) part of a formatted input translated in place (``name.en.html``): the writer
+    # collects each paragraph's English and rebuilds the file from it at commit.
+    output: InPlaceOutput | None = None
+
+
+@dataclass(frozen=True)
+class InPlaceOutput:
+    """A formatted input's translated copy: ``rebuild`` takes the English of each of ``blocks``
+    paragraphs (in order) and returns the file's bytes, written as ``<base><suffix>``."""
+
+    suffix: str
+    blocks: int
+    rebuild: Callable[[Sequence[str]], bytes]
 
 
 # The old name (before the input side's parts and the output side's chunks were told apart).

@@ -23,7 +23,8 @@ from fr2en.errors import UsageError
 
 def translate_command(
     paths: list[str] = typer.Argument(
-        ..., help="French .txt/.md files, folders (walked recursively), or - for stdin."
+        ...,
+        help="French .txt, .md or .html files, folders (walked recursively), or - for stdin.",
     ),
     output: Path | None = OutputOption,
     config: Path | None = ConfigOption,
@@ -47,6 +48,12 @@ def translate_command(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Neither read nor fill the translation cache (see README, Batch jobs)."
     ),
+    html: str | None = typer.Option(
+        None,
+        "--html",
+        help="Web pages: 'article' (the article's text only; default) or 'page' (the whole page "
+        "translated in place into name.en.html). See docs/formats.md.",
+    ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
@@ -54,6 +61,7 @@ def translate_command(
         model={"name": model, "beam": beam, "backend": backend, "device": device, "unit": unit},
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
+        input={"html": html},
     )
     if "-" in paths:
         if len(paths) > 1:

@@ -10,6 +10,7 @@ that a rerun would trust.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from fr2en.errors import OutputError
 from fr2en.fsutil import atomic_write_bytes as atomic_write_bytes
 from fr2en.fsutil import atomic_write_text as atomic_write_text
 from fr2en.fsutil import finish, open_temporary
-from fr2en.types import DocumentHeader, DocumentResult, DocumentSummary, PairChunk
+from fr2en.types import DocumentHeader, DocumentResult, DocumentSummary, InPlaceOutput, PairChunk, TextPart
 from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
 
@@ -48,7 +49,8 @@ FORMATS: dict[str, Format] = {
     "tsv": _format(tsv, ".tsv"),
     "jsonl": _format(jsonl, ".jsonl"),
     "tmx": _format(tmx, ".tmx"),
-    "html": _format(html, ".html"),
+    # Not plain ".html": web pages are inputs too (and name.en.html is a page translated in place).
+    "html": _format(html, ".fr-en.html"),
     # Not plain ".md": an input folder's Markdown articles are .md files, and outputs must never pass for inputs.
     "md": _format(md, ".fr-en.md"),
     "xlf": _format(xliff, ".xlf"),
@@ -70,15 +72,26 @@ _open_temporary = open_temporary
 _finish = finish
 
 
+def _in_place_path(base: Path, output: InPlaceOutput) -> Path:
+    return base.with_name(base.name + output.suffix)
+
+
 class DocumentWriter:
     """Writes one document's outputs in every chosen format, chunk by chunk, then commits them.
 
+    A formatted input translated in place (its part carries an :class:`~fr2en.types.InPlaceOutput`,
+    given to :meth:`add`) also gets its rebuilt file (``<base>.en.html``…): the writer collects each
+    paragraph's English from the chunks and, at commit, rebuilds the file and writes it with the rest.
     Nothing appears under the final names until :meth:`commit`; leaving the ``with`` block by an
     exception (or calling :meth:`abort`) removes the temporary files.
     """
 
     def __init__(self, base: Path, formats: Sequence[str], header: DocumentHeader) -> None:
         self.header = header
+        self.base = base
+        self.in_place: InPlaceOutput | None = None
+        self.pairs: list[tuple[int, str]] = []
+        self.rebuilt: Path | None = None
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
         self.open: list[tuple[Format, IO[str], Path, Path]] = []
         try:
@@ -97,16 +110,47 @@ class DocumentWriter:
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
-    def add(self, chunk: PairChunk) -> None:
-        """Append a chunk of pairs to every output."""
+    def add(self, chunk: PairChunk, part: TextPart | None = None) -> None:
+        """Append a chunk of pairs to every output; ``part``, the part the chunk was translated from,
+        says whether the document is also rebuilt in place."""
+        if part is not None and part.output is not None:
+            self.in_place = part.output
+        if self.in_place is not None:
+            self.pairs.extend((pair.paragraph, pair.target) for pair in chunk.pairs)
         self._write_each(lambda fmt: fmt.rows(chunk))
+
+    def _rebuilt(self) -> tuple[Path, Path] | None:
+        """The in-place output written to a temporary file: ``(temporary, final path)``."""
+        if self.in_place is None:
+            return None
+        per_block: list[list[str]] = [[] for _ in range(self.in_place.blocks)]
+        for paragraph, target in self.pairs:
+            if target and 0 <= paragraph < len(per_block):
+                per_block[paragraph].append(target)
+        data = self.in_place.rebuild([" ".join(texts) for texts in per_block])
+        path = _in_place_path(self.base, self.in_place)
+        stream, temporary = _open_temporary(path)
+        stream.close()
+        self.rebuilt = temporary
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return temporary, path
 
     def commit(self, summary: DocumentSummary) -> list[Path]:
         """Write the footers and move every output into place; returns the final paths."""
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
+            rebuilt = self._rebuilt()
             for _, stream, temporary, path in self.open:
                 _finish(stream, temporary, path)
+            if rebuilt is not None:
+                os.replace(*rebuilt)
+                self.rebuilt = None
         except OSError as exc:
             self.abort()
             raise OutputError(f"cannot write outputs of {self.header.name}: {exc.strerror or exc}") from None
@@ -114,7 +158,8 @@ class DocumentWriter:
             self.abort()
             raise
         self.open = []
-        return [path for _, path in self.targets]
+        paths = [path for _, path in self.targets]
+        return paths if rebuilt is None else [*paths, rebuilt[1]]
 
     def abort(self) -> None:
         """Close and remove every temporary file; the final names are left as they were."""
@@ -124,6 +169,10 @@ class DocumentWriter:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         self.open = []
+        if self.rebuilt is not None:
+            with contextlib.suppress(OSError):
+                self.rebuilt.unlink()
+            self.rebuilt = None
 
     def __enter__(self) -> DocumentWriter:
         return self

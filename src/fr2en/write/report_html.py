@@ -110,7 +110,11 @@ def _format_of(output: str) -> str:
 
 def _page_of(document: DocumentReport) -> str | None:
     """The document's ``.html`` page, relative to the output folder; None when it has none."""
-    return next((o for o in document.outputs if o.endswith(FORMATS["html"].suffix)), None)
+    pages = [o for o in document.outputs if o.endswith(FORMATS["html"].suffix)]
+    # Folders made before the page was name.fr-en.html hold name.html (never name.en.html: a page
+    # translated in place).
+    pages += [o for o in document.outputs if o.endswith(".html") and not o.endswith(".en.html")]
+    return pages[0] if pages else None
 
 
 def _document_row(document: DocumentReport) -> str:
