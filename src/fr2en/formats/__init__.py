@@ -127,7 +127,14 @@ def project_marks(french: str, english: str, marks: Sequence[Mark]) -> tuple[Mar
 
 
 # Input suffix → the module that reads it. Plain text (.txt) is read by fr2en.read, streamed.
-READERS: dict[str, str] = {}
+READERS: dict[str, str] = {
+    ".docx": "fr2en.formats.docx",
+    ".odt": "fr2en.formats.odt",
+    ".epub": "fr2en.formats.epub",
+    ".srt": "fr2en.formats.subtitles",
+    ".vtt": "fr2en.formats.subtitles",
+    ".pdf": "fr2en.formats.pdf",
+}
 
 
 def reader_for(path: Path) -> str | None:
