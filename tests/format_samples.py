@@ -183,3 +183,97 @@ def french_of_pairs(result: Any, blocks: int) -> list[str]:
     for pair in result.pairs:
         per_block[pair.paragraph].append(pair.source)
     return [" ".join(" ".join(texts).split()) for texts in per_block]
+
+
+def _pdf_string(text: str) -> bytes:
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return b"(" + escaped.encode("cp1252") + b")"
+
+
+def pdf_sample(pages: list[list[str]]) -> bytes:
+    """A PDF written by hand: each page's lines in Helvetica (WinAnsi, so French accents read back)."""
+    count = len(pages)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count))
+        + b"] /Count %d >>" % count,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    for index, lines in enumerate(pages):
+        stream = (
+            b"BT /F1 11 Tf 14 TL 72 760 Td "
+            + b" ".join(_pdf_string(line) + b" Tj T*" for line in lines)
+            + b" ET"
+        )
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (5 + 2 * index)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+EPUB_CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
+</container>
+"""
+
+EPUB_PACKAGE = """<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="fr">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:identifier id="uid">urn:uuid:00000000-0000-4000-8000-000000000016</dc:identifier>
+<dc:title>Chroniques lyonnaises</dc:title>
+<dc:language>fr</dc:language>
+<meta property="dcterms:modified">2024-01-01T00:00:00Z</meta>
+</metadata>
+<manifest>
+<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+<item id="c1" href="Text/chapitre%201.xhtml" media-type="application/xhtml+xml"/>
+<item id="c2" href="Text/chapitre2.xhtml" media-type="application/xhtml+xml"/>
+<item id="css" href="style.css" media-type="text/css"/>
+</manifest>
+<spine><itemref idref="c1"/><itemref idref="c2"/></spine>
+</package>
+"""
+
+
+def xhtml_page(title: str, paragraphs: list[str]) -> str:
+    """An XHTML chapter: a heading and paragraphs."""
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr" lang="fr"><head><title>'
+        f"{title}</title></head><body><h1>{title}</h1>{body}</body></html>\n"
+    )
+
+
+EPUB_CHAPTERS = {
+    "OEBPS/Text/chapitre 1.xhtml": xhtml_page(
+        "Le marché", ["Le marché ouvre à sept heures.", "Les commerçants installent leurs étals."]
+    ),
+    "OEBPS/Text/chapitre2.xhtml": xhtml_page("La pluie", ["Il pleut sur la ville depuis lundi."]),
+    "OEBPS/nav.xhtml": xhtml_page("Table des matières", ["Le marché", "La pluie"]),
+}
+
+
+def epub_sample(package: str = EPUB_PACKAGE, chapters: dict[str, str] | None = None) -> bytes:
+    """A small EPUB 3 book: two chapters in the spine, a navigation document, a stylesheet."""
+    entries: list[tuple[str, bytes | str]] = [
+        ("mimetype", "application/epub+zip"),
+        ("META-INF/container.xml", EPUB_CONTAINER),
+        ("OEBPS/content.opf", package),
+        ("OEBPS/style.css", "p { margin: 0 }"),
+    ]
+    entries += list((EPUB_CHAPTERS if chapters is None else chapters).items())
+    return zip_of(entries)
