@@ -90,7 +90,7 @@ class _Fields:
 def _in_fallback_or_simple_field(element: etree._Element, stop: etree._Element | None) -> bool:
     parent = element.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag in (MC_FALLBACK, W + "fldSimple"):
+        if parent.tag in (MC_FALLBACK, W + "fldSimple", W + "moveFrom"):
             return True
         parent = parent.getparent()
     return False
