@@ -27,6 +27,8 @@ from fr2en.formats import Block, Mark, project_marks
 
 # Whitespace a block may not hold (line and paragraph breaks, tabs) becomes a space, one for one.
 _BREAKS = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029]")
+# Characters XML 1.0 cannot hold: never written into a document, whatever a model outputs.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,11 @@ def styled_block(atoms: Sequence[Atom]) -> Styled | None:
 
 
 def styled_english(styled: Styled, english: str) -> list[Atom]:
-    """``english`` cut into atoms: the projected marks with their styles, the rest in the base style."""
+    """``english`` cut into atoms: the projected marks with their styles, the rest in the base style.
+
+    Characters that XML cannot hold are dropped from ``english`` first.
+    """
+    english = _NOT_XML.sub("", english)
     marks = sorted(project_marks(styled.block.text, english, styled.block.marks), key=lambda m: m.start)
     atoms: list[Atom] = []
     position = 0
