@@ -79,6 +79,7 @@ def test_round_trip_sets_the_language_and_is_reproducible(
     assert package.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert book.read("OEBPS/style.css") == original.read("OEBPS/style.css")
     chapter = etree.fromstring(book.read("OEBPS/Text/chapitre 1.xhtml"))
+    assert chapter.get("lang") == chapter.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert ["".join(p.itertext()) for p in chapter.iter(XHTML + "p")] == english[1:3]
 
 

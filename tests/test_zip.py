@@ -58,6 +58,15 @@ def test_a_corrupt_entry_fails_with_one_line() -> None:
     )
 
 
+def test_folder_entries_are_kept() -> None:
+    data = zip_of([("mimetype", "x"), ("Configurations2/toolbar/", ""), ("content.xml", "<a/>")])
+    entries = _zip.read_zip(data, "f.odt", "OpenDocument text")
+    assert entries[1] == _zip.Entry("Configurations2/toolbar/", b"")
+    again = zipfile.ZipFile(io.BytesIO(_zip.write_zip(entries)))
+    assert again.namelist() == ["mimetype", "Configurations2/toolbar/", "content.xml"]
+    assert again.infolist()[1].is_dir()
+
+
 def test_written_archives_are_reproducible_with_mimetype_first_and_stored() -> None:
     entries = [_zip.Entry("content.xml", b"<a/>" * 50), _zip.Entry("mimetype", b"application/epub+zip")]
     first, second = _zip.write_zip(entries), _zip.write_zip(list(entries))

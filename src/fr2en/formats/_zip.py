@@ -42,7 +42,7 @@ class Entry:
 
 
 def read_zip(data: bytes, name: str, kind: str) -> list[Entry]:
-    """The entries of the zip ``data`` in archive order; InputError for a corrupt archive or a bomb.
+    """The entries of the zip ``data`` in archive order (folders too, empty); InputError for a corrupt one or a bomb.
 
     ``kind`` names the format in messages ("Word document", "EPUB book").
     """
@@ -62,6 +62,7 @@ def read_zip(data: bytes, name: str, kind: str) -> list[Entry]:
         entries: list[Entry] = []
         for info in infos:
             if info.is_dir():
+                entries.append(Entry(info.filename, b""))
                 continue
             if info.flag_bits & 0x1:
                 raise InputError(f"{name}: not a valid {kind} (its archive is encrypted)")
@@ -89,9 +90,11 @@ def write_zip(entries: Sequence[Entry]) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for entry in ordered:
             info = zipfile.ZipInfo(entry.name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_STORED if entry.name == MIMETYPE else zipfile.ZIP_DEFLATED
+            folder = entry.name.endswith("/")
+            stored = folder or entry.name == MIMETYPE
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.create_system = 3
-            info.external_attr = 0o100644 << 16
+            info.external_attr = (0o40755 << 16) | 0x10 if folder else 0o100644 << 16
             archive.writestr(info, entry.data, compresslevel=6)
     return buffer.getvalue()
 

@@ -7,9 +7,10 @@ read by :func:`fr2en.formats.html.extract_page` with ``xhtml=True``, so a book's
 translated exactly as a web page is; the book's blocks are its chapters' blocks, in order.
 
 The rebuilt book has the package's language set to ``en`` (``dc:language`` and the package's
-``xml:lang``), every other file copied byte for byte, and the archive written with ``mimetype``
-first and stored, then the entries in their original order with fixed timestamps: a rerun gives
-the same bytes. No EPUB library is used (the common one, ebooklib, is AGPL).
+``xml:lang``, and each chapter's root ``lang``/``xml:lang`` if the HTML reader left it French),
+every other file copied byte for byte, and the archive written with ``mimetype`` first and
+stored, then the entries in their original order with fixed timestamps: a rerun gives the same
+bytes. No EPUB library is used (the common one, ebooklib, is AGPL).
 """
 
 from __future__ import annotations
@@ -92,6 +93,20 @@ def english_package(data: bytes, name: str, part: str) -> bytes:
     return serialize_xml(package)
 
 
+def english_chapter(data: bytes, name: str, part: str) -> bytes:
+    """A translated chapter whose root still says French (``lang``/``xml:lang``) told it is English."""
+    try:
+        root = parse_xml(data, name, part)
+    except InputError:
+        return data  # not XML after all: the HTML reader's bytes as they are
+    french = [key for key in ("lang", XML_LANG) if (root.get(key) or "").lower().startswith("fr")]
+    if not french:
+        return data
+    for key in french:
+        root.set(key, "en")
+    return serialize_xml(root)
+
+
 def extract(data: bytes, name: str, settings: Settings | None = None) -> SourceDocument:
     """Read an .epub: its chapters' blocks in reading order, and a rebuild that writes the English book."""
     entries = read_zip(data, name, KIND)
@@ -115,7 +130,8 @@ def extract(data: bytes, name: str, settings: Settings | None = None) -> SourceD
         for path, page in pages:
             count = len(page.blocks)
             if page.rebuild is not None and count:
-                replaced[path] = page.rebuild(english[position : position + count])
+                chapter = page.rebuild(english[position : position + count])
+                replaced[path] = english_chapter(chapter, name, path)
             position += count
         return write_zip([Entry(e.name, replaced.get(e.name, e.data)) for e in entries])
 
