@@ -114,7 +114,7 @@ def odt_sample(content: str = ODT_CONTENT) -> bytes:
     )
 
 
-# The French text of the sample .docx's paragraphs, in block order (body, then footer, header).
+# The French text of the sample .docx's paragraphs, in block order (body, then header, footer).
 DOCX_TEXTS = [
     "Le rapport annuel",
     "La ville de Lyon a voté le budget. Le maire est content.",
@@ -125,8 +125,8 @@ DOCX_TEXTS = [
     "Dette",
     "Douze millions",
     "Voir le site officiel pour plus de détails.",
-    "Pied de page confidentiel",
     "En-tête du document",
+    "Pied de page confidentiel",
 ]
 
 

@@ -59,8 +59,8 @@ def test_round_trip_keeps_structure_and_formatting(translated: tuple[Any, Any, l
     assert body == [english[i] for i in (0, 1, 2, 3, 8)]
     (table,) = after.tables
     assert [[cell.text for cell in row.cells] for row in table.rows] == [english[4:6], english[6:8]]
-    assert after.sections[0].footer.paragraphs[0].text == english[9]
-    assert after.sections[0].header.paragraphs[0].text == english[10]
+    assert after.sections[0].header.paragraphs[0].text == english[9]
+    assert after.sections[0].footer.paragraphs[0].text == english[10]
     runs = after.paragraphs[1].runs
     assert any(run.bold and run.text.strip() for run in runs)
     assert any(run.italic and run.text.strip() for run in runs)

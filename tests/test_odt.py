@@ -111,3 +111,35 @@ def test_translated_docx_and_odt_open_in_libreoffice(
         reader = pypdf.PdfReader(out / name)
         assert len(reader.pages) >= 1
         assert reader.pages[0].extract_text().strip(), name
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_documents_written_by_libreoffice_round_trip(tmp_path: Path) -> None:
+    """LibreOffice's own .docx and .odt (bookmarks, fields, footnotes, many styles) read and rebuild."""
+    from fr2en.formats import docx as docx_format
+
+    docx = pytest.importorskip("docx")
+    (tmp_path / "from-writer.odt").write_bytes(odt_sample())
+    (tmp_path / "from-word.docx").write_bytes(docx_sample())
+    out = tmp_path / "converted"
+    for target, source in (("docx", "from-writer.odt"), ("odt", "from-word.docx")):
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+             "--convert-to", target, "--outdir", str(out), str(tmp_path / source)],
+            check=True, capture_output=True, timeout=240,
+        )  # fmt: skip
+    word = docx_format.extract((out / "from-writer.docx").read_bytes(), "from-writer.docx")
+    assert sorted(b.text for b in word.blocks) == sorted(ODT_TEXTS)  # footnote and footer included
+    assert word.rebuild is not None
+    english = [f"English paragraph {i}." for i in range(len(word.blocks))]
+    rebuilt = docx.Document(io.BytesIO(word.rebuild(english)))
+    original = docx.Document(io.BytesIO((out / "from-writer.docx").read_bytes()))
+    assert [p.style.name for p in rebuilt.paragraphs] == [p.style.name for p in original.paragraphs]
+    assert {p.text for p in rebuilt.paragraphs if p.text} <= set(english)
+    writer = odt_format.extract((out / "from-word.odt").read_bytes(), "from-word.odt")
+    assert [b.text for b in writer.blocks][:9] == ODT_TEXTS[:9]
+    assert writer.rebuild is not None
+    english = [f"English paragraph {i}." for i in range(len(writer.blocks))]
+    content = _part(writer.rebuild(english), "content.xml")
+    texts = ["".join(p.itertext()) for p in content.iter(T + "p", T + "h")]
+    assert [t for t in texts if t] == english[: len([t for t in texts if t])]

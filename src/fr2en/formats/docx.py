@@ -198,7 +198,15 @@ def _english_language(root: etree._Element) -> None:
 
 
 def _text_parts(names: Sequence[str]) -> list[str]:
-    return [MAIN, *sorted(n for n in names if _TEXT_PARTS.fullmatch(n))]
+    """The body, then headers, footers, footnotes and endnotes (``header2`` before ``header10``)."""
+    kinds = ("header", "footer", "footnotes", "endnotes")
+
+    def order(part: str) -> tuple[int, int]:
+        stem = part[len("word/") : -len(".xml")]
+        kind = stem.rstrip("0123456789")
+        return kinds.index(kind), int(stem[len(kind) :] or 0)
+
+    return [MAIN, *sorted((n for n in names if _TEXT_PARTS.fullmatch(n)), key=order)]
 
 
 def extract(data: bytes, name: str, settings: Settings | None = None) -> SourceDocument:
