@@ -77,6 +77,10 @@ def test_round_trip_sets_the_language_and_is_reproducible(
     package = etree.fromstring(book.read("OEBPS/content.opf"))
     assert package.findtext(".//{http://purl.org/dc/elements/1.1/}language") == "en"
     assert package.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert [i.get("idref") for i in package.iter("{http://www.idpf.org/2007/opf}itemref")] == ["c1", "c2"]
+    for path, page in EPUB_CHAPTERS.items():  # every chapter is there, with as many paragraphs
+        before, after = etree.fromstring(page.encode()), etree.fromstring(book.read(path))
+        assert len(list(after.iter(XHTML + "p"))) == len(list(before.iter(XHTML + "p")))
     assert book.read("OEBPS/style.css") == original.read("OEBPS/style.css")
     chapter = etree.fromstring(book.read("OEBPS/Text/chapitre 1.xhtml"))
     assert chapter.get("lang") == chapter.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
