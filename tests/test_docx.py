@@ -121,3 +121,24 @@ def test_corrupt_documents_fail_with_one_line(data: bytes, reason: str) -> None:
         docx_format.extract(data, "casse.docx", None)
     message = str(caught.value)
     assert "casse.docx" in message and reason in message and "\n" not in message
+
+
+def test_a_text_box_is_its_own_paragraph_and_its_fallback_copy_is_left() -> None:
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    )
+    box = "<w:txbxContent><w:p><w:r><w:t>Dans la boîte.</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        f'<w:document {ns}><w:body><w:p><w:r><w:t xml:space="preserve">Avant la boîte. </w:t></w:r>'
+        f'<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+        f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        "<w:r><w:t>Après.</w:t></w:r></w:p></w:body></w:document>"
+    )
+    source = docx_format.extract(zip_of([("word/document.xml", body)]), "boite.docx", None)
+    assert [b.text for b in source.blocks] == ["Avant la boîte. Après.", "Dans la boîte."]
+    assert source.rebuild is not None
+    out = zipfile.ZipFile(io.BytesIO(source.rebuild(["Before the box. After.", "In the box."])))
+    xml = out.read("word/document.xml").decode()
+    assert xml.count("In the box.") == 1 and xml.count("Dans la boîte.") == 1  # the fallback's copy
+    assert xml.index("Before the box. After.") < xml.index("<mc:AlternateContent")

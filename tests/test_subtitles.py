@@ -164,3 +164,26 @@ def test_broken_subtitles_fail_with_one_line(data: bytes, name: str, reason: str
     with pytest.raises(InputError) as caught:
         subtitles.extract(data, name, None)
     assert str(caught.value).startswith(name) and reason in str(caught.value)
+
+
+cue_words = st.text(st.sampled_from("abcéè"), min_size=1, max_size=6)
+cue_texts = st.lists(cue_words, min_size=1, max_size=6).map(" ".join)
+endings = st.sampled_from(["", ".", " ?", "…"])
+
+
+@given(
+    st.lists(st.tuples(cue_texts, endings), min_size=1, max_size=12),
+    st.lists(st.text(st.sampled_from("xyz "), min_size=1, max_size=40), min_size=12, max_size=12),
+)
+def test_any_srt_keeps_its_cues_and_timings(cues: list[tuple[str, str]], english: list[str]) -> None:
+    text = "".join(
+        f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},900\n{words}{end}\n\n"
+        for n, (words, end) in enumerate(cues, start=1)
+    )
+    source = subtitles.extract(text.encode(), "p.srt", None)
+    assert " ".join(b.text for b in source.blocks) == " ".join(w + e for w, e in cues)
+    assert source.rebuild is not None
+    out = source.rebuild([e if e.strip() else "x" for e in english[: len(source.blocks)]])
+    before, after = list(srt.parse(text)), list(srt.parse(out.decode()))
+    assert [(s.index, s.start, s.end) for s in after] == [(s.index, s.start, s.end) for s in before]
+    assert all(s.content.strip() for s in after)
