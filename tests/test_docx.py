@@ -95,7 +95,7 @@ def test_computed_fields_are_left_alone() -> None:
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = (
         f'<w:document {w}><w:body><w:p><w:r><w:t xml:space="preserve">Page </w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> page \\* MERGEFORMAT </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> sur dix</w:t></w:r>'
         "</w:p></w:body></w:document>"

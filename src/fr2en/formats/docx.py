@@ -61,6 +61,12 @@ def _style(run: etree._Element, paragraph: etree._Element) -> Style:
     return rpr, link
 
 
+def _field_name(instruction: object) -> str:
+    """A field instruction's name (`` PAGE \\* MERGEFORMAT `` → ``PAGE``)."""
+    words = str(instruction).split()
+    return words[0].upper() if words else ""
+
+
 class _Fields:
     """Which runs of a part sit in the result of a computed field, followed in document order."""
 
@@ -70,7 +76,7 @@ class _Fields:
     def skip(self, run: etree._Element) -> bool:
         """Whether ``run``'s text is a computed field's result; updates the state with its field marks."""
         computed = any(
-            bool(result) and str(instruction).split()[:1] and str(instruction).split()[0] in _COMPUTED_FIELDS
+            bool(result) and _field_name(instruction) in _COMPUTED_FIELDS
             for instruction, result in self.stack
         )
         for child in run:
