@@ -267,6 +267,12 @@ READERS: dict[str, str] = {
     ".xhtml": "fr2en.formats.html",
     ".md": "fr2en.formats.md",
     ".markdown": "fr2en.formats.md",
+    ".docx": "fr2en.formats.docx",
+    ".odt": "fr2en.formats.odt",
+    ".epub": "fr2en.formats.epub",
+    ".srt": "fr2en.formats.subtitles",
+    ".vtt": "fr2en.formats.subtitles",
+    ".pdf": "fr2en.formats.pdf",
 }
 
 
