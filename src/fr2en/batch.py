@@ -257,7 +257,8 @@ def run_batch(
     if translator is not None:
         planned = replace(translator.info, device=settings.model.device)
     else:
-        planned = plan_model(settings.model)
+        # A model that is not here yet is fetched now, or the run stops before writing any file.
+        planned = plan_model(settings.model, fetch=True)
     engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
     reports: list[DocumentReport] = []
     fatal: Fr2EnError | None = None

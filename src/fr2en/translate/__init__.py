@@ -83,7 +83,7 @@ def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None
     ``forced_output_tokens`` exists for benchmarks only (the command line never sets it): every
     output is then exactly that many tokens long, so that systems compared do the same work.
     """
-    from fr2en.translate.source import resolve_model
+    from fr2en.translate.locate import resolve_model
 
     backend = resolve_backend(settings.backend)
     if backend == "ct2":
@@ -98,18 +98,22 @@ def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None
     return MarianTranslator(source, settings, forced_output_tokens=forced_output_tokens)
 
 
-def plan_model(settings: ModelSettings) -> ModelInfo:
+def plan_model(settings: ModelSettings, *, fetch: bool = False) -> ModelInfo:
     """What :func:`load_translator` would report for ``settings``, found without loading the model.
 
     The device stays as asked (``auto`` included) and the precision unsaid: telling CUDA from the
     CPU needs torch. A resumed batch compares this plan with what it recorded, so that a run with
-    nothing left to do never imports torch.
+    nothing left to do never imports torch. With ``fetch``, a model that is not here yet (so that
+    it will be needed) is downloaded first, and ModelLoadError says at once when it cannot be.
     """
-    from fr2en.translate.source import model_revision
+    from fr2en.translate.locate import UNRESOLVED, model_revision, resolve_model
 
+    revision = model_revision(settings.name, settings.revision)
+    if fetch and revision.startswith(UNRESOLVED):
+        revision = resolve_model(settings.name, settings.revision).revision
     return ModelInfo(
         settings.name,
-        model_revision(settings.name, settings.revision),
+        revision,
         resolve_backend(settings.backend),
         settings.device,
     )
