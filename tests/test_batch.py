@@ -307,9 +307,20 @@ def test_a_model_that_cannot_load_stops_the_run_after_the_report(
         raise ModelLoadError("model X is not in the local cache")
 
     monkeypatch.setattr(translate, "load_translator", cannot_load)
+    tiny = dataclasses.replace(settings, model=dataclasses.replace(settings.model, name="fr2en:tiny"))
     with pytest.raises(ModelLoadError):
-        run_batch([tmp_path / "in"], tmp_path / "out", settings, cache=False)
+        run_batch([tmp_path / "in"], tmp_path / "out", tiny, cache=False)
     assert json.loads((tmp_path / "out" / REPORT_NAME).read_text())["documents"] == []
+
+
+def test_a_model_that_cannot_be_fetched_stops_the_run_before_any_file(
+    tmp_path: Path, settings: Settings
+) -> None:
+    make_articles(tmp_path / "in")
+    # The default hub model, absent from the tests' empty cache, with the hub off (HF_HUB_OFFLINE).
+    with pytest.raises(ModelLoadError, match="not in the local cache"):
+        run_batch([tmp_path / "in"], tmp_path / "out", settings, cache=False)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
