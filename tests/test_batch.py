@@ -165,6 +165,9 @@ def test_a_rerun_skips_what_is_done_with_its_previous_numbers(tmp_path: Path, se
         )
     saved = json.loads((tmp_path / "out" / REPORT_NAME).read_text())
     assert saved["totals"]["skipped"] == 3
+    # The resumed run's report describes the whole folder, not only what this run translated.
+    assert saved["totals"]["sentences"] == sum(d.sentences for d in first.documents) > 0
+    assert saved["totals"]["this_run"]["sentences"] == 0
     forced = run_batch(
         [tmp_path / "in"], tmp_path / "out", settings, translator=fake, cache=False, force=True
     )
