@@ -8,12 +8,11 @@ document, and each document's ``this_run`` says whether it was translated in thi
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from fr2en.types import BatchReport, DocumentReport
-
 
 # A document's numbers are counted when its outputs are in the folder: made now, or kept from before.
 _COUNTED = ("done", "skipped")
