@@ -132,3 +132,18 @@ def test_a_real_batchs_report_links_every_document_to_its_page(
             .text_content()
             == label
         )
+
+
+def test_each_documents_page_links_back_to_the_report(tmp_path: Path) -> None:
+    from fr2en.config import load_settings
+    from tests.conftest import FakeTranslator
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("Une phrase.\n", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "c.txt").write_text("Encore une.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, load_settings(environ={}), translator=FakeTranslator(), cache=False)
+    for page_path, href in ((out / "a.html", "report.html"), (out / "sub" / "c.html", "../report.html")):
+        links = lxml_html.document_fromstring(page_path.read_text(encoding="utf-8")).cssselect("p.back a")
+        assert [a.get("href") for a in links] == [href]
+        assert (page_path.parent / href).resolve() == (out / REPORT_PAGE_NAME).resolve()

@@ -51,7 +51,7 @@ from fr2en.write import atomic_write_text, output_paths, report, report_html
 
 INPUT_SUFFIXES = (".txt", ".md")
 REPORT_NAME = "report.json"
-REPORT_PAGE_NAME = "report.html"
+REPORT_PAGE_NAME = report_html.NAME
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,13 @@ def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
     if any(target.resolve() == item.path.resolve() for target in targets):
         raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
     summary, written = translate_scanned(
-        item.path, scan, job.out / item.base, job.translator, job.settings, job.progress
+        item.path,
+        scan,
+        job.out / item.base,
+        job.translator,
+        job.settings,
+        job.progress,
+        report=report_html.link_from(item.base),
     )
     done = DocumentReport(
         input=item.label,

@@ -534,15 +534,17 @@ def translate_scanned(
     settings: Settings,
     progress: Progress | None = None,
     part_chars: int = read.PART_CHARS,
+    report: str = "",
 ) -> tuple[DocumentSummary, list[Path]]:
     """Translate a scanned file into its outputs beside ``base``, a part of whole paragraphs at a time.
 
     Memory does not grow with the file: each part goes read → segment → translate → align → score
     → write before the next is read. The outputs appear (atomically) only once the last part is
     written and the file is found unchanged; any failure leaves the previous outputs as they were.
-    Returns the document's summary and the paths written.
+    Returns the document's summary and the paths written. ``report`` links the run's report page
+    from the document's page (see :class:`~fr2en.types.DocumentHeader`).
     """
-    header = DocumentHeader(scan.name, run_signature(translator.info, settings))
+    header = DocumentHeader(scan.name, run_signature(translator.info, settings), report)
     done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
     targets = 0
     total = 0.0

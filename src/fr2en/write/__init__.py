@@ -13,7 +13,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -111,6 +111,8 @@ class DocumentWriter:
 
     def __init__(self, base: Path, formats: Sequence[str], header: DocumentHeader) -> None:
         self.header = header
+        # The flags seen so far, in order of first appearance (a dict keeps the order).
+        self.flags: dict[str, None] = {}
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
         self.open: list[tuple[Format, IO[str], Path, Path]] = []
         try:
@@ -132,9 +134,16 @@ class DocumentWriter:
     def add(self, chunk: DocumentChunk) -> None:
         """Append a chunk of pairs to every output."""
         self._write_each(lambda fmt: fmt.rows(chunk))
+        for pair in chunk.pairs:
+            self.flags.update(dict.fromkeys(pair.scores.flags))
 
     def commit(self, summary: DocumentSummary) -> list[Path]:
-        """Write the footers and move every output into place; returns the final paths."""
+        """Write the footers and move every output into place; returns the final paths.
+
+        The footers get ``summary`` with the flags of every pair added, when it does not name them.
+        """
+        if not summary.flags and self.flags:
+            summary = replace(summary, flags=tuple(self.flags))
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
             for _, stream, temporary, path in self.open:

@@ -101,6 +101,15 @@ _COLUMNS = (
 )
 
 
+NAME = "report.html"
+
+
+def link_from(base: PurePath) -> str:
+    """The link to ``report.html`` from the page of the document whose output base is ``base``
+    (relative to the output folder, where the report sits)."""
+    return "../" * (len(base.parts) - 1) + NAME
+
+
 def _href(output: str) -> str:
     """A link to an output, relative to the report (which sits at the top of the output folder)."""
     return quote(PurePath(output).as_posix())
