@@ -15,15 +15,20 @@ from fr2en.cli.options import (
     ModelOption,
     OutputOption,
     ThresholdOption,
+    check_model_option,
     settings_from,
 )
 
-SrcOption = typer.Option(..., "--src", help="French, one sentence per line.", dir_okay=False)
-HypOption = typer.Option(..., "--hyp", help="English translation, line-aligned with --src.", dir_okay=False)
-RefOption = typer.Option(
-    None, "--ref", help="Reference English, line-aligned: adds BLEU/chrF/TER.", dir_okay=False
+SrcOption = typer.Option(..., "--src", metavar="FILE", help="French, one sentence per line.", dir_okay=False)
+HypOption = typer.Option(
+    ..., "--hyp", metavar="FILE", help="English translation, line-aligned with --src.", dir_okay=False
 )
-TestRefOption = typer.Option(..., "--ref", help="Reference English, line-aligned with --src.", dir_okay=False)
+RefOption = typer.Option(
+    None, "--ref", metavar="FILE", help="Reference English, line-aligned: adds BLEU/chrF/TER.", dir_okay=False
+)
+TestRefOption = typer.Option(
+    ..., "--ref", metavar="FILE", help="Reference English, line-aligned with --src.", dir_okay=False
+)
 NoModelOption = typer.Option(False, "--no-model", help="Model-free checks only: loads no model.")
 
 
@@ -45,6 +50,7 @@ def score_command(
     from fr2en.pipeline import score_files
     from fr2en.write import summary
 
+    check_model_option(model)
     settings = settings_from(
         config, model={"name": model}, score={"threshold": threshold}, output={"formats": formats}
     )
@@ -68,6 +74,7 @@ def evaluate_command(
     from fr2en.pipeline import evaluate_files
     from fr2en.write import summary
 
+    check_model_option(model)
     settings = settings_from(
         config, model={"name": model, "beam": beam, "device": device}, output={"formats": formats}
     )

@@ -90,7 +90,8 @@ def _local(path: Path, name: str) -> LocatedModel:
     return LocatedModel(name=name, path=path.resolve(), revision=_fingerprint(path))
 
 
-def _looks_like_path(name: str) -> bool:
+def looks_like_path(name: str) -> bool:
+    """Whether a model name is meant as a folder (``./m``, ``/m``, ``~/m``, ``a/b/c``), not a hub id."""
     return name.startswith((".", "/", "~")) or name.count("/") > 1 or (os.sep != "/" and os.sep in name)
 
 
@@ -195,7 +196,7 @@ def model_revision(name: str, revision: str = "") -> str:
     try:
         if Path(name).expanduser().exists():
             return _local(Path(name).expanduser(), name).revision
-        if not _looks_like_path(name):
+        if not looks_like_path(name):
             return _hub(name, revision, download=False).revision
     except (ModelLoadError, OSError):
         pass
@@ -215,6 +216,6 @@ def resolve_model(name: str, revision: str = "", *, download: bool = True) -> Lo
     path = Path(name).expanduser()
     if path.exists():
         return _local(path, name)
-    if _looks_like_path(name):
+    if looks_like_path(name):
         raise ModelLoadError(f"no model folder at {name}; check the path given to --model")
     return _hub(name, revision, download)
