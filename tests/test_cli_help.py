@@ -84,3 +84,13 @@ def test_output_folder_with_stdin_is_a_usage_error(
     assert code == 2 and out == ""
     assert "standard output" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", False), ("0", False), ("1", True), ("yes", True)])
+def test_fr2en_debug_is_read_in_one_place(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    from fr2en.errors import debugging
+
+    monkeypatch.setenv("FR2EN_DEBUG", value)
+    assert debugging() is expected

@@ -41,7 +41,15 @@ from typing import Any
 
 from fr2en import read
 from fr2en.config import Settings
-from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, OutputError, UsageError
+from fr2en.errors import (
+    Fr2EnError,
+    InputError,
+    Interrupted,
+    ModelLoadError,
+    OutputError,
+    UsageError,
+    debugging,
+)
 from fr2en.manifest import Manifest
 from fr2en.pipeline import run_signature, translate_scanned
 from fr2en.progress import ProgressDisplay
@@ -268,7 +276,7 @@ def run_batch(
     engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
     reports: list[DocumentReport] = []
     fatal: Fr2EnError | None = None
-    debug = os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
+    debug = debugging()
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(Manifest(out))
         if cache:

@@ -34,6 +34,9 @@ from fr2en.write import DocumentWriter, atomic_write_text, output_paths, summary
 # Recorded as the model of outputs scored with the model-free checks only.
 NO_MODEL = ModelInfo(model="none", revision="-", backend="model-free", device="-")
 
+# What a document without sentences says in its notes (and every output's summary).
+EMPTY_NOTE = "empty input: no sentences to translate"
+
 _OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -140,7 +143,7 @@ def assemble(
         settings.score.threshold,
         lambda link: translations[link.src[0]] if len(link.src) == 1 else None,
     )
-    notes = ("empty input: no sentences to translate",) if not sentences else ()
+    notes = (EMPTY_NOTE,) if not sentences else ()
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -428,7 +431,7 @@ def translate_paragraphs(
         settings.score.threshold,
         lambda link: evidence[sentences[link.src[0]].paragraph],
     )
-    notes = ("empty input: no sentences to translate",) if not sentences else _null_link_notes(pairs)
+    notes = (EMPTY_NOTE,) if not sentences else _null_link_notes(pairs)
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -497,7 +500,6 @@ def align_files(
     return result
 
 
-EMPTY_NOTE = "empty input: no sentences to translate"
 CONTINUED_NOTE = (
     f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any, TypeVar
 import typer
 
 from fr2en.config import ALL_FORMATS, Settings, load_settings
-from fr2en.errors import UsageError
+from fr2en.errors import UsageError, debugging
 
 ConfigOption = typer.Option(
     None,
@@ -48,11 +47,6 @@ ThresholdOption = typer.Option(
     max=1.0,
     help="Flag pairs scoring below this, 0..1 (default: 0.5).",
 )
-
-
-def debugging() -> bool:
-    """Whether ``FR2EN_DEBUG`` asks for tracebacks instead of one-line errors (any value but empty or 0)."""
-    return os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
 
 
 def check_model_option(model: str | None) -> None:
