@@ -218,7 +218,7 @@ def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
         job.translator,
         job.settings,
         job.progress,
-        report=report_html.link_from(item.base),
+        report_link=report_html.link_from(item.base),
     )
     done = DocumentReport(
         input=item.label,

@@ -176,8 +176,9 @@ class DocumentWriter:
             self.abort()
 
 
-def write_outputs(result: DocumentResult, base: Path, formats: Sequence[str]) -> list[Path]:
-    """Write a whole ``result`` in every format of ``formats`` beside ``base``."""
-    with DocumentWriter(base, formats, result.header()) as writer:
+def write_outputs(result: DocumentResult, base: Path, formats: Sequence[str], report: str = "") -> list[Path]:
+    """Write a whole ``result`` in every format of ``formats`` beside ``base``; ``report`` links the
+    run's report page from the document's page (relative to it), when there is one."""
+    with DocumentWriter(base, formats, replace(result.header(), report=report)) as writer:
         writer.add(result.chunk())
         return writer.commit(result.summary())

@@ -8,11 +8,15 @@ document, and each document's ``this_run`` says whether it was translated in thi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
-from fr2en.types import BatchReport, DocumentReport
+from fr2en.types import BatchReport, DocumentReport, DocumentResult
+
+NAME = "report.json"
 
 # A document's numbers are counted when its outputs are in the folder: made now, or kept from before.
 _COUNTED = ("done", "skipped")
@@ -80,3 +84,26 @@ def render(report: BatchReport) -> str:
         ],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def now() -> str:
+    """The current time as the reports give it: ISO 8601, UTC, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def of_document(
+    result: DocumentResult, label: str, folder: Path, written: Sequence[Path], started: str, seconds: float
+) -> BatchReport:
+    """The report of a run that made one document's outputs (``fr2en align``, ``fr2en score``): the
+    same ``report.json`` as a batch's, with that one document, done in this run."""
+    document = DocumentReport(
+        input=label,
+        status="done",
+        outputs=tuple(path.relative_to(folder).as_posix() for path in written),
+        sentences=len(result.source_sentences),
+        mean_score=round(result.mean_score, 4) if result.mean_score is not None else None,
+        flagged=result.flagged,
+        seconds=seconds,
+        notes=result.notes,
+    )
+    return BatchReport((document,), str(folder), result.signature, seconds, started, now())

@@ -8,11 +8,11 @@ reason. The data is :mod:`fr2en.write.report`'s (``report.json``), so the two ne
 from __future__ import annotations
 
 from html import escape
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from fr2en.types import BatchReport, DocumentReport
-from fr2en.write import FORMATS, page, report
+from fr2en.write import FORMATS, atomic_write_text, page, report
 
 _STYLE = (
     page.BASE_STYLE
@@ -195,3 +195,9 @@ def render(batch: BatchReport) -> str:
         + page.signature_footer(signature)
         + f"<script>{_SCRIPT}</script>\n</body></html>\n"
     )
+
+
+def write_reports(batch: BatchReport, folder: Path) -> None:
+    """Write ``report.json`` and ``report.html`` for ``batch`` into ``folder``, each atomically."""
+    atomic_write_text(folder / report.NAME, report.render(batch))
+    atomic_write_text(folder / NAME, render(batch))
