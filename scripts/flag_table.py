@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         PAGE.write_text(with_table(PAGE.read_text(encoding="utf-8"), table), encoding="utf-8")
     elif args.check:
         if table_in(PAGE.read_text(encoding="utf-8")) != table:
-            print(f"{PAGE}: the flag table is out of date; run python scripts/flag_table.py --write", file=sys.stderr)
+            print(
+                f"{PAGE}: the flag table is out of date; run python scripts/flag_table.py --write",
+                file=sys.stderr,
+            )
             return 1
     else:
         sys.stdout.write(table)
