@@ -18,7 +18,7 @@ ConfigOption = typer.Option(
     "--config",
     "-c",
     metavar="FILE",
-    help="TOML settings file with model, score and output tables (every key: README, Configuration).",
+    help="TOML settings file with model, score and output tables (every key: fr2en's docs/configuration.md).",
     dir_okay=False,
 )
 OutputOption = typer.Option(
