@@ -237,7 +237,7 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Build (or find) the model and its conversion, pick the sentences, write the documents and plan."""
     sys.path.insert(0, str(HERE))
     from fr2en.translate.ct2 import ensure_converted
-    from fr2en.translate.source import resolve_model
+    from fr2en.translate.locate import resolve_model
     from fr2en.translate.vocab import MarianVocab
     from model import model_dir
 

@@ -97,7 +97,7 @@ def sample_batch() -> BatchReport:
         DocumentReport(
             "in/empty.txt", "done", ("empty.en.txt", "empty.html"), notes=("empty input: no sentences",)
         ),
-        DocumentReport("in/old.txt", "skipped", ("old.en.txt", "old.html"), seconds=0.01),
+        DocumentReport("in/old.txt", "skipped", ("old.en.txt", "old.html"), 4, 0.9, 0, 0.01, "utf-8"),
     )
     return BatchReport(
         documents, "out", SIGNATURE, 6.5, "2025-01-01T10:00:00+00:00", "2025-01-01T10:00:06+00:00"

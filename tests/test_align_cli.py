@@ -32,7 +32,17 @@ def test_align_writes_the_chosen_formats(
     fr, en = texts
     out = tmp_path / "out"
     assert main(["align", str(fr), str(en), "-o", str(out), "--format", "tsv,jsonl"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["speech.jsonl", "speech.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "report.json",
+        "speech.jsonl",
+        "speech.tsv",
+    ]
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(d["input"], d["outputs"], d["sentences"]) for d in saved["documents"]] == [
+        (str(fr), ["speech.tsv", "speech.jsonl"], 3)
+    ]
+    assert saved["signature"]["aligner"] == "fr2en-align/1"
     rows = (out / "speech.tsv").read_text(encoding="utf-8").splitlines()
     assert rows[0].split("\t")[-1] == "alignment" and len(rows) == 4
     err = capsys.readouterr().err

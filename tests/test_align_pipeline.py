@@ -95,7 +95,9 @@ def test_align_files_writes_every_format(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = align_files(fr, en, out, settings=Settings())
     expected = output_paths(out / "article.fr", Settings().output.formats)
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*(p.name for p in expected), "report.html", "report.json"]
+    )
     rows = [json.loads(line) for line in (out / "article.fr.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["tgt_ids"] for r in rows if "unaligned_source" in r["flags"]] == [[]]
     assert len(rows) == len(result.pairs)

@@ -165,6 +165,9 @@ def test_a_rerun_skips_what_is_done_with_its_previous_numbers(tmp_path: Path, se
         )
     saved = json.loads((tmp_path / "out" / REPORT_NAME).read_text())
     assert saved["totals"]["skipped"] == 3
+    # The resumed run's report describes the whole folder, not only what this run translated.
+    assert saved["totals"]["sentences"] == sum(d.sentences for d in first.documents) > 0
+    assert saved["totals"]["this_run"]["sentences"] == 0
     forced = run_batch(
         [tmp_path / "in"], tmp_path / "out", settings, translator=fake, cache=False, force=True
     )
@@ -307,9 +310,20 @@ def test_a_model_that_cannot_load_stops_the_run_after_the_report(
         raise ModelLoadError("model X is not in the local cache")
 
     monkeypatch.setattr(translate, "load_translator", cannot_load)
+    tiny = dataclasses.replace(settings, model=dataclasses.replace(settings.model, name="fr2en:tiny"))
     with pytest.raises(ModelLoadError):
-        run_batch([tmp_path / "in"], tmp_path / "out", settings, cache=False)
+        run_batch([tmp_path / "in"], tmp_path / "out", tiny, cache=False)
     assert json.loads((tmp_path / "out" / REPORT_NAME).read_text())["documents"] == []
+
+
+def test_a_model_that_cannot_be_fetched_stops_the_run_before_any_file(
+    tmp_path: Path, settings: Settings
+) -> None:
+    make_articles(tmp_path / "in")
+    # The default hub model, absent from the tests' empty cache, with the hub off (HF_HUB_OFFLINE).
+    with pytest.raises(ModelLoadError, match="not in the local cache"):
+        run_batch([tmp_path / "in"], tmp_path / "out", settings, cache=False)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,25 @@ def test_score_writes_outputs(
     ]
     assert main(args) == 0
     assert capsys.readouterr().out == ""
-    assert sorted(p.name for p in out.iterdir()) == ["a.summary.json", "a.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.summary.json", "a.tsv", "report.html", "report.json"]
+
+
+def test_score_names_its_outputs_after_the_french_and_writes_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "article.fr").write_text(FR, encoding="utf-8")
+    (tmp_path / "machine.en").write_text(EN, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["score", "--src", str(tmp_path / "article.fr"), "--hyp", str(tmp_path / "machine.en")]
+    assert main([*args, "--no-model", "-o", str(out), "-f", "tsv,html"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["article.fr-en.html", "article.summary.json", "article.tsv", "report.html", "report.json"]
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    (document,) = saved["documents"]
+    assert document["input"] == str(tmp_path / "article.fr") and document["status"] == "done"
+    assert document["outputs"] == ["article.tsv", "article.fr-en.html", "article.summary.json"]
+    assert document["sentences"] == 2 and saved["totals"]["sentences"] == 2
+    assert 'href="report.html"' in (out / "article.fr-en.html").read_text(encoding="utf-8")
 
 
 def test_line_count_mismatch_is_one_line_exit_1(

@@ -17,7 +17,7 @@ import pytest
 from fr2en.config import TINY_MODEL, ModelSettings, Settings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import Translator, load_translator, resolve_backend
-from fr2en.translate.source import resolve_model
+from fr2en.translate.locate import resolve_model
 from fr2en.types import Translation
 
 ct2 = pytest.importorskip("ctranslate2")

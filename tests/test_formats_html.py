@@ -295,7 +295,7 @@ def test_cli_fails_bad_pages_alone_with_one_line_each(tmp_path: Path) -> None:
     (folder / "menu.html").write_text("<html><body><nav><a href='/'>Accueil</a></nav></body></html>")
     (folder / "image.htm").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     result = CliRunner().invoke(
-        app, ["translate", str(folder), "-o", str(tmp_path / "out"), "--html", "article"]
+        app, ["translate", str(folder), "-o", str(tmp_path / "out"), "--html", "article", "-m", "fr2en:tiny"]
     )
     assert result.exit_code == 1
     failures = [line for line in result.stderr.splitlines() if line.startswith("fr2en: failed:")]

@@ -95,3 +95,39 @@ def test_an_empty_document_is_a_page_without_rows() -> None:
     assert page.cssselect("tbody tr") == []
     assert "Empty document" in page.text_content()
     assert "empty input" in page.text_content()
+
+
+def test_each_badge_tells_its_meaning_and_a_legend_lists_the_flags_present() -> None:
+    from fr2en.score import FLAG_DESCRIPTIONS
+
+    page = _page(render("html", aligned_result()))
+    badge = page.cssselect("#p3 td.score .badge")[0]
+    assert badge.text_content() == "unaligned_source"
+    assert badge.get("title") == FLAG_DESCRIPTIONS["unaligned_source"]
+    legend = page.cssselect("section.legend")[0]
+    present = list(dict.fromkeys(f for p in aligned_result().pairs for f in p.scores.flags))
+    assert [dt.text_content() for dt in legend.cssselect("dt")] == present
+    assert legend.cssselect("dd")[0].text_content() == FLAG_DESCRIPTIONS[present[0]]
+    # The legend sits under the table; a page without flags has none.
+    assert page.cssselect("table.pairs + section.legend")
+    assert not _page(render("html", empty_result())).cssselect("section.legend")
+
+
+def test_the_score_column_is_wide_enough_for_badges_side_by_side() -> None:
+    text = render("html", aligned_result())
+    width = re.search(r"table\.pairs th\.score \{ width: ([\d.]+)rem; \}", text)
+    assert width is not None and float(width.group(1)) >= 15
+
+
+def test_a_page_links_back_to_its_runs_report() -> None:
+    from dataclasses import replace
+
+    from fr2en.write import FORMATS
+
+    result = aligned_result()
+    head = replace(result.header(), report="../report.html")
+    text = FORMATS["html"].header(head)
+    assert [a.get("href") for a in _page(text + "</table></body>").cssselect("p.back a")] == [
+        "../report.html"
+    ]
+    assert not _page(render("html", result)).cssselect("p.back")

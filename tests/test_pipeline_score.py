@@ -74,7 +74,7 @@ def test_score_files_writes_outputs_and_summary(tmp_path: Path) -> None:
     assert len(result.pairs) == 3
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     outputs = [p.name for p in output_paths(tmp_path / "out" / "a", SETTINGS.output.formats)]
-    assert written == sorted([*outputs, "a.summary.json"])
+    assert written == sorted([*outputs, "a.summary.json", "report.html", "report.json"])
     summary = json.loads((tmp_path / "out" / "a.summary.json").read_text(encoding="utf-8"))
     assert summary["pairs"] == 3 and summary["flagged"] == 0
     assert [m["name"] for m in summary["metrics"]] == ["BLEU", "chrF", "TER"]

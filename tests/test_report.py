@@ -11,7 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from fr2en.batch import REPORT_PAGE_NAME, run_batch
-from fr2en.write import report, report_html
+from fr2en.write import page, report, report_html
 
 from .samples import sample_batch
 
@@ -48,7 +48,7 @@ def test_no_page_link_when_html_was_not_written() -> None:
 def test_numbers_failures_and_totals() -> None:
     page = _page()
     first = [td.text_content() for td in page.cssselect("tbody tr")[0].cssselect("td")]
-    assert first[1:6] == ["done", "3", "0.80", "1", "1.25"]
+    assert first[1:6] == ["done this run", "3", "0.80", "1", "1.25"]
     failed = page.cssselect("tbody tr.failed td.why")[0].text_content()
     assert failed == "in/broken.txt: not a text file (PNG image)"
     totals = report.totals(sample_batch())
@@ -61,6 +61,31 @@ def test_numbers_failures_and_totals() -> None:
         "6.50",
     ]
     assert "5 documents: 3 done, 1 failed, 1 skipped" in page.cssselect("p.meta")[0].text_content()
+
+
+def test_a_resumed_runs_report_describes_the_whole_folder() -> None:
+    """Skipped documents keep the numbers an earlier run recorded, and the totals count them."""
+    batch = sample_batch()
+    totals = report.totals(batch)
+    # a.txt 3 sentences at 0.8 (1 flagged), b 10 at 0.4 (6), empty 0, old.txt (skipped) 4 at 0.9.
+    assert (totals["sentences"], totals["flagged"]) == (17, 7)
+    assert totals["mean_score"] == round((3 * 0.8 + 10 * 0.4 + 4 * 0.9) / 17, 4)
+    assert totals["this_run"] == {"documents": 3, "sentences": 13, "flagged": 7, "mean_score": 0.4923}
+    saved = json.loads(report.render(batch))
+    assert [d["this_run"] for d in saved["documents"]] == [True, True, False, True, False]
+    skipped = _page().cssselect("tbody tr.skipped td")
+    assert [td.text_content() for td in skipped[1:5]] == ["skipped earlier run", "4", "0.90", "0"]
+    assert [td.text_content() for td in _page().cssselect("tfoot td")[2:5]] == ["17", "0.59", "7"]
+
+
+def test_run_times_are_readable_and_never_wrap_inside_a_date() -> None:
+    meta = _page().cssselect("p.meta")[0]
+    times = meta.cssselect("time.local")
+    assert [t.get("datetime") for t in times] == ["2025-01-01T10:00:00+00:00", "2025-01-01T10:00:06+00:00"]
+    assert times[0].text_content() == "2025-01-01 10:00:00 UTC"
+    assert "took 6.5 s" in meta.text_content()
+    assert "time, .duration { white-space: nowrap; }" in report_html.render(sample_batch())
+    assert [page.duration(s) for s in (6.54, 125, 3720)] == ["6.5 s", "2 min 05 s", "1 h 02 min"]
 
 
 def test_sortable_columns_and_the_run_signature() -> None:
@@ -107,3 +132,18 @@ def test_a_real_batchs_report_links_every_document_to_its_page(
             .text_content()
             == label
         )
+
+
+def test_each_documents_page_links_back_to_the_report(tmp_path: Path) -> None:
+    from fr2en.config import load_settings
+    from tests.conftest import FakeTranslator
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("Une phrase.\n", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "c.txt").write_text("Encore une.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, load_settings(environ={}), translator=FakeTranslator(), cache=False)
+    for page_path, href in ((out / "a.fr-en.html", "report.html"), (out / "sub" / "c.fr-en.html", "../report.html")):
+        links = lxml_html.document_fromstring(page_path.read_text(encoding="utf-8")).cssselect("p.back a")
+        assert [a.get("href") for a in links] == [href]
+        assert (page_path.parent / href).resolve() == (out / REPORT_PAGE_NAME).resolve()

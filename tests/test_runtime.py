@@ -228,7 +228,7 @@ def test_a_ct2_translation_that_cannot_load_cublas_is_one_error_and_teaches_auto
     import ctranslate2
 
     from fr2en.translate.ct2 import CT2Translator
-    from fr2en.translate.source import resolve_model
+    from fr2en.translate.locate import resolve_model
 
     source = resolve_model(TINY_MODEL)
     monkeypatch.setattr(ctranslate2, "Translator", _fake_ct2_translator(CUBLAS))

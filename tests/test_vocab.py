@@ -8,7 +8,7 @@ import pytest
 
 from fr2en.config import TINY_MODEL
 from fr2en.errors import ModelLoadError
-from fr2en.translate.source import resolve_model
+from fr2en.translate.locate import resolve_model
 from fr2en.translate.vocab import MarianVocab
 
 pytestmark = pytest.mark.model

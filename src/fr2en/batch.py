@@ -42,7 +42,15 @@ from typing import Any
 
 from fr2en import read
 from fr2en.config import Settings
-from fr2en.errors import Fr2EnError, InputError, Interrupted, ModelLoadError, OutputError, UsageError
+from fr2en.errors import (
+    Fr2EnError,
+    InputError,
+    Interrupted,
+    ModelLoadError,
+    OutputError,
+    UsageError,
+    debugging,
+)
 from fr2en.formats import READERS, document_key
 from fr2en.manifest import Manifest
 from fr2en.pipeline import run_signature, translate_scanned
@@ -54,7 +62,7 @@ from fr2en.write import atomic_write_text, output_paths, report, report_html
 # Plain text, and every format fr2en.formats reads (web pages, Markdown…).
 INPUT_SUFFIXES = (".txt", *READERS)
 REPORT_NAME = "report.json"
-REPORT_PAGE_NAME = "report.html"
+REPORT_PAGE_NAME = report_html.NAME
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,13 @@ def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
     if any(target.resolve() == item.path.resolve() for target in targets):
         raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
     summary, written = translate_scanned(
-        item.path, scan, job.out / item.base, job.translator, job.settings, job.progress
+        item.path,
+        scan,
+        job.out / item.base,
+        job.translator,
+        job.settings,
+        job.progress,
+        report_link=report_html.link_from(item.base),
     )
     done = DocumentReport(
         input=item.label,
@@ -283,11 +297,12 @@ def run_batch(
     if translator is not None:
         planned = replace(translator.info, device=settings.model.device)
     else:
-        planned = plan_model(settings.model)
+        # A model that is not here yet is fetched now, or the run stops before writing any file.
+        planned = plan_model(settings.model, fetch=True)
     engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
     reports: list[DocumentReport] = []
     fatal: Fr2EnError | None = None
-    debug = os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
+    debug = debugging()
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(Manifest(out))
         if cache:

@@ -157,8 +157,9 @@ def _apply(settings: Settings, values: Mapping[str, Mapping[str, Any]], origin: 
     return settings
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: str | Path) -> dict[str, Any]:
     """Parse a TOML settings file, turning every failure into one clear ConfigError."""
+    path = Path(path)
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -227,13 +228,14 @@ def validate(settings: Settings) -> Settings:
 
 
 def load_settings(
-    config_file: Path | None = None,
+    config_file: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Build the settings: defaults, then the TOML file, then the environment, then ``overrides``.
 
-    ``overrides`` holds command-line values as ``{section: {key: value}}``; None values are skipped.
+    ``config_file`` is a path (str or Path); ``overrides`` holds command-line values as
+    ``{section: {key: value}}``; None values are skipped.
     """
     settings = Settings()
     if config_file is not None:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+
+def debugging() -> bool:
+    """Whether ``FR2EN_DEBUG`` asks for tracebacks instead of one-line errors (any value but empty or 0)."""
+    return os.environ.get("FR2EN_DEBUG", "") not in ("", "0")
+
 
 class Fr2EnError(Exception):
     """Base of every error fr2en raises on purpose. The message is one line that says what to do."""

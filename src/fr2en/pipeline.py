@@ -30,10 +30,21 @@ from fr2en.types import (
     Sentence,
     Translation,
 )
-from fr2en.write import DocumentWriter, atomic_write_text, output_paths, summary, write_outputs
+from fr2en.write import (
+    DocumentWriter,
+    atomic_write_text,
+    output_paths,
+    report,
+    report_html,
+    summary,
+    write_outputs,
+)
 
 # Recorded as the model of outputs scored with the model-free checks only.
 NO_MODEL = ModelInfo(model="none", revision="-", backend="model-free", device="-")
+
+# What a document without sentences says in its notes (and every output's summary).
+EMPTY_NOTE = "empty input: no sentences to translate"
 
 _OTHER_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
@@ -141,7 +152,7 @@ def assemble(
         settings.score.threshold,
         lambda link: translations[link.src[0]] if len(link.src) == 1 else None,
     )
-    notes = ("empty input: no sentences to translate",) if not sentences else ()
+    notes = (EMPTY_NOTE,) if not sentences else ()
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -311,12 +322,25 @@ def score_texts(
     )
 
 
-def _write_all(result: DocumentResult, out_dir: str | Path, stem: str, settings: Settings) -> list[Path]:
-    """The chosen formats and ``<stem>.summary.json`` in ``out_dir``."""
-    base = Path(out_dir) / stem
-    written = write_outputs(result, base, settings.output.formats)
+def _write_report(
+    result: DocumentResult, label: str, out_dir: Path, written: Sequence[Path], started: tuple[str, float]
+) -> None:
+    """``report.json`` and ``report.html`` in ``out_dir`` for one document's outputs, as a batch has."""
+    seconds = time.perf_counter() - started[1]
+    report_html.write_reports(
+        report.of_document(result, label, out_dir, written, started[0], seconds), out_dir
+    )
+
+
+def _write_all(
+    result: DocumentResult, out_dir: str | Path, french: Path, settings: Settings, started: tuple[str, float]
+) -> list[Path]:
+    """The chosen formats and ``<French stem>.summary.json`` in ``out_dir``, then the run's report."""
+    base = Path(out_dir) / french.stem
+    written = write_outputs(result, base, settings.output.formats, report=report_html.NAME)
     summary_path = base.with_name(base.name + ".summary.json")
     atomic_write_text(summary_path, summary.render(result, settings.score.threshold))
+    _write_report(result, str(french), Path(out_dir), [*written, summary_path], started)
     return [*written, summary_path]
 
 
@@ -332,9 +356,11 @@ def score_files(
 ) -> DocumentResult:
     """Score the line-aligned files ``src`` (French) and ``hyp`` (English), optionally against ``ref``.
 
-    With ``out_dir``, also write the outputs there as ``<hyp stem>.<format>`` plus a summary. Files
-    that are not line-aligned (whole documents) are not aligned here yet: give one sentence per line.
+    With ``out_dir``, also write the outputs there as ``<src stem>.<format>`` (named after the French,
+    as every command's outputs are) plus a summary and ``report.json``/``report.html``. Files that
+    are not line-aligned (whole documents) are not aligned here yet: give one sentence per line.
     """
+    started = report.now(), time.perf_counter()
     settings = settings or load_settings()
     src, hyp = Path(src), Path(hyp)
     sources = read.read_lines(src)
@@ -348,10 +374,10 @@ def score_files(
         settings=settings,
         translator=translator,
         use_model=use_model,
-        name=hyp.name,
+        name=src.name,
     )
     if out_dir is not None:
-        _write_all(result, out_dir, hyp.stem, settings)
+        _write_all(result, out_dir, src, settings, started)
     return result
 
 
@@ -368,8 +394,10 @@ def evaluate_files(
 
     The result's ``metrics`` are corpus BLEU, chrF and TER with sacrebleu signatures, comparable with
     published scores; each pair is also scored with the model's own evidence. With ``out_dir``, the
-    outputs (``<src stem>.en.txt`` is the translation, line-aligned) and a summary are written there.
+    outputs (``<src stem>.en.txt`` is the translation, line-aligned), a summary and the run's
+    ``report.json``/``report.html`` are written there.
     """
+    started = report.now(), time.perf_counter()
     settings = settings or load_settings()
     src = Path(src)
     sources = read.read_lines(src)
@@ -387,7 +415,7 @@ def evaluate_files(
         name=src.name,
     )
     if out_dir is not None:
-        _write_all(result, out_dir, src.stem, settings)
+        _write_all(result, out_dir, src, settings, started)
     return result
 
 
@@ -440,7 +468,7 @@ def translate_paragraphs(
         settings.score.threshold,
         lambda link: evidence[sentences[link.src[0]].paragraph],
     )
-    notes = ("empty input: no sentences to translate",) if not sentences else _null_link_notes(pairs)
+    notes = (EMPTY_NOTE,) if not sentences else _null_link_notes(pairs)
     return DocumentResult(
         document=document,
         source_sentences=tuple(sentences),
@@ -495,7 +523,9 @@ def align_files(
     settings: Settings | None = None,
 ) -> DocumentResult:
     """Align a French file with its English translation; with ``out_dir``, also write the outputs
-    there as ``<French file name>.<format>``. OutputError when an output would overwrite an input."""
+    there as ``<French file name>.<format>``, with the run's ``report.json`` and ``report.html``.
+    OutputError when an output would overwrite an input."""
+    started = report.now(), time.perf_counter()
     settings = settings or load_settings()
     french, english = Path(french), Path(english)
     documents = read.read_file(french, french.name), read.read_file(english, english.name)
@@ -505,11 +535,11 @@ def align_files(
         inputs = {french.resolve(), english.resolve()}
         if any(path.resolve() in inputs for path in output_paths(base, settings.output.formats)):
             raise OutputError(f"an output in {out_dir} would overwrite an input; choose another -o folder")
-        write_outputs(result, base, settings.output.formats)
+        written = write_outputs(result, base, settings.output.formats, report=report_html.NAME)
+        _write_report(result, str(french), Path(out_dir), written, started)
     return result
 
 
-EMPTY_NOTE = "empty input: no sentences to translate"
 CONTINUED_NOTE = (
     f"a paragraph longer than {read.CONTINUE_AFTER:,} characters was translated in pieces of about that size"
 )
@@ -546,15 +576,17 @@ def translate_scanned(
     settings: Settings,
     progress: Progress | None = None,
     part_chars: int = read.PART_CHARS,
+    report_link: str = "",
 ) -> tuple[DocumentSummary, list[Path]]:
     """Translate a scanned file into its outputs beside ``base``, a part of whole paragraphs at a time.
 
     Memory does not grow with the file: each part goes read → segment → translate → align → score
     → write before the next is read. The outputs appear (atomically) only once the last part is
     written and the file is found unchanged; any failure leaves the previous outputs as they were.
-    Returns the document's summary and the paths written.
+    Returns the document's summary and the paths written. ``report_link`` links the run's report page
+    from the document's page (see :class:`~fr2en.types.DocumentHeader`).
     """
-    header = DocumentHeader(scan.name, run_signature(translator.info, settings))
+    header = DocumentHeader(scan.name, run_signature(translator.info, settings), report_link)
     done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
     targets = 0
     total = 0.0

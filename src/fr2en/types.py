@@ -231,10 +231,12 @@ class RunSignature:
 
 @dataclass(frozen=True)
 class DocumentHeader:
-    """What every output of a document states before its first pair."""
+    """What every output of a document states before its first pair; ``report`` links the run's
+    ``report.html`` from the document's page (relative to it; empty when there is none)."""
 
     name: str
     signature: RunSignature
+    report: str = ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,8 @@ class DocumentSummary:
     mean_score: float | None
     flagged: int
     notes: tuple[str, ...] = ()
+    # Every flag raised in the document, in order of first appearance (the page's legend).
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,8 +324,9 @@ class DocumentResult:
 
     def summary(self) -> DocumentSummary:
         """The document's summary, for the writers and the report."""
+        flags = tuple(dict.fromkeys(flag for pair in self.pairs for flag in pair.scores.flags))
         return DocumentSummary(
-            len(self.pairs), len(self.source_sentences), self.mean_score, self.flagged, self.notes
+            len(self.pairs), len(self.source_sentences), self.mean_score, self.flagged, self.notes, flags
         )
 
 

@@ -13,7 +13,7 @@ import typer
 
 from fr2en._version import __version__
 from fr2en.cli import align, models, score, translate
-from fr2en.cli.options import guarded
+from fr2en.cli.options import guarded, tidy_help
 
 app = typer.Typer(
     name="fr2en",
@@ -23,10 +23,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("translate", no_args_is_help=True)(guarded(translate.translate_command))
-app.command("align", no_args_is_help=True)(guarded(align.align_command))
-app.command("score", no_args_is_help=True)(guarded(score.score_command))
-app.command("evaluate", no_args_is_help=True)(guarded(score.evaluate_command))
+# No no_args_is_help on the commands: run without its arguments, a command says which are missing.
+app.command("translate")(guarded(translate.translate_command))
+app.command("align")(guarded(align.align_command))
+app.command("score")(guarded(score.score_command))
+app.command("evaluate")(guarded(score.evaluate_command))
 app.add_typer(models.app, name="models")
 
 
@@ -47,7 +48,7 @@ def _root(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (typer reports its own usage errors, exit 2)."""
-    command = typer.main.get_command(app)
+    command = tidy_help(typer.main.get_command(app))
     try:
         command.main(args=list(argv) if argv is not None else None, prog_name="fr2en", standalone_mode=True)
     except SystemExit as exc:

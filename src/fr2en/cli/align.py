@@ -20,8 +20,11 @@ def align_command(
     formats: str | None = FormatOption,
     threshold: float | None = ThresholdOption,
 ) -> None:
-    """Align a French text with an existing English translation: side-by-side views, TMX, and the
-    sentences merged, split, left out or added, each link with its confidence."""
+    """Align a French text with an existing English translation.
+
+    Writes side-by-side views, TMX and the other formats, named after the French file, and
+    report.json: the sentences merged, split, left out or added, each link with its confidence.
+    """
     from fr2en.pipeline import align_files
 
     settings = settings_from(

@@ -16,7 +16,7 @@ app = typer.Typer(help="Manage translation models.", no_args_is_help=True)
 @guarded
 def download(model: str = typer.Argument(DEFAULT_MODEL, help="Hugging Face model id.")) -> None:
     """Download a model into the Hugging Face cache so that later runs work offline."""
-    from fr2en.translate.source import resolve_model
+    from fr2en.translate.locate import resolve_model
 
     source = resolve_model(model)
     typer.echo(f"{source.name} @ {source.revision}: {source.path}")

@@ -13,17 +13,29 @@ from fr2en.cli.options import (
     DeviceOption,
     FormatOption,
     ModelOption,
-    OutputOption,
     ThresholdOption,
+    check_model_option,
     settings_from,
 )
 
-SrcOption = typer.Option(..., "--src", help="French, one sentence per line.", dir_okay=False)
-HypOption = typer.Option(..., "--hyp", help="English translation, line-aligned with --src.", dir_okay=False)
-RefOption = typer.Option(
-    None, "--ref", help="Reference English, line-aligned: adds BLEU/chrF/TER.", dir_okay=False
+SrcOption = typer.Option(..., "--src", metavar="FILE", help="French, one sentence per line.", dir_okay=False)
+HypOption = typer.Option(
+    ..., "--hyp", metavar="FILE", help="English translation, line-aligned with --src.", dir_okay=False
 )
-TestRefOption = typer.Option(..., "--ref", help="Reference English, line-aligned with --src.", dir_okay=False)
+RefOption = typer.Option(
+    None, "--ref", metavar="FILE", help="Reference English, line-aligned: adds BLEU/chrF/TER.", dir_okay=False
+)
+TestRefOption = typer.Option(
+    ..., "--ref", metavar="FILE", help="Reference English, line-aligned with --src.", dir_okay=False
+)
+ScoreOutputOption = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="DIR",
+    help="Write the outputs and reports into this folder (default: none are written).",
+    file_okay=False,
+)
 NoModelOption = typer.Option(False, "--no-model", help="Model-free checks only: loads no model.")
 
 
@@ -31,7 +43,7 @@ def score_command(
     src: Path = SrcOption,
     hyp: Path = HypOption,
     ref: Path | None = RefOption,
-    output: Path | None = OutputOption,
+    output: Path | None = ScoreOutputOption,
     formats: str | None = FormatOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
@@ -40,11 +52,13 @@ def score_command(
 ) -> None:
     """Score translations made elsewhere: JSONL to stdout (one object per pair), summary to stderr.
 
-    With -o, writes the chosen formats and <name>.summary.json there instead of printing the pairs.
+    With -o, writes the chosen formats, <name>.summary.json, report.json and report.html there
+    instead of printing the pairs (named after the French file).
     """
     from fr2en.pipeline import score_files
     from fr2en.write import summary
 
+    check_model_option(model)
     settings = settings_from(
         config, model={"name": model}, score={"threshold": threshold}, output={"formats": formats}
     )
@@ -57,7 +71,7 @@ def score_command(
 def evaluate_command(
     src: Path = SrcOption,
     ref: Path = TestRefOption,
-    output: Path | None = OutputOption,
+    output: Path | None = ScoreOutputOption,
     formats: str | None = FormatOption,
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
@@ -68,6 +82,7 @@ def evaluate_command(
     from fr2en.pipeline import evaluate_files
     from fr2en.write import summary
 
+    check_model_option(model)
     settings = settings_from(
         config, model={"name": model, "beam": beam, "device": device}, output={"formats": formats}
     )

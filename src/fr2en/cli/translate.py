@@ -16,6 +16,7 @@ from fr2en.cli.options import (
     OutputOption,
     QuietOption,
     ThresholdOption,
+    check_model_option,
     settings_from,
 )
 from fr2en.errors import UsageError
@@ -24,7 +25,9 @@ from fr2en.errors import UsageError
 def translate_command(
     paths: list[str] = typer.Argument(
         ...,
-        help="French .txt, .md or .html files, folders (walked recursively), or - for stdin.",
+        metavar="PATHS...",
+        help="French files (.txt, .md, .html, .docx, .odt, .epub, .srt, .vtt, .pdf), folders (walked "
+        "recursively), or - for stdin.",
     ),
     output: Path | None = OutputOption,
     config: Path | None = ConfigOption,
@@ -32,13 +35,19 @@ def translate_command(
     formats: str | None = FormatOption,
     beam: int | None = BeamOption,
     backend: str | None = typer.Option(
-        None, "--backend", help="auto, torch or ct2 (default: auto: ct2 when fr2en[fast] is installed)."
+        None,
+        "--backend",
+        metavar="BACKEND",
+        help="auto, torch or ct2 (default: auto, which is ct2 when CTranslate2, the fast extra, is installed).",
     ),
     device: str | None = DeviceOption,
     threshold: float | None = ThresholdOption,
     quiet: bool = QuietOption,
     unit: str | None = typer.Option(
-        None, "--unit", help="Translate by sentence, or by paragraph for more context (default: sentence)."
+        None,
+        "--unit",
+        metavar="UNIT",
+        help="Translate by sentence, or by paragraph for more context (default: sentence).",
     ),
     force: bool = typer.Option(
         False,
@@ -51,11 +60,15 @@ def translate_command(
     html: str | None = typer.Option(
         None,
         "--html",
+        metavar="MODE",
         help="Web pages: 'article' (the article's text only; default) or 'page' (the whole page "
         "translated in place into name.en.html). See docs/formats.md.",
     ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
+    if "-" in paths and output is not None:
+        raise UsageError("-o is for files: the English of standard input (-) goes to standard output")
+    check_model_option(model)
     settings = settings_from(
         config,
         model={"name": model, "beam": beam, "backend": backend, "device": device, "unit": unit},

@@ -80,8 +80,8 @@ def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None
     on stderr). ``forced_output_tokens`` exists for benchmarks only (the command line never sets
     it): every output is then exactly that many tokens long, so that systems compared do the same work.
     """
+    from fr2en.translate.locate import resolve_model
     from fr2en.translate.runtime import choose_runtime
-    from fr2en.translate.source import resolve_model
 
     runtime = choose_runtime(settings)  # before any download: say what cannot run first
     chosen = replace(settings, backend=runtime.backend, device=runtime.device)
@@ -96,24 +96,29 @@ def load_translator(settings: ModelSettings, *, forced_output_tokens: int | None
     return MarianTranslator(source, chosen, forced_output_tokens=forced_output_tokens)
 
 
-def plan_model(settings: ModelSettings) -> ModelInfo:
+def plan_model(settings: ModelSettings, *, fetch: bool = False) -> ModelInfo:
     """What :func:`load_translator` would report for ``settings``, found without loading the model.
 
     The backend is the one that will run (``auto``'s fallback included, from the cached CUDA
     probe); the device stays as asked (``auto`` included) and the precision unsaid. A resumed batch
     compares this plan with what it recorded, so that a run with nothing left to do never imports
-    torch. A choice that cannot run is not raised here but when the model is needed.
+    torch. A choice that cannot run is not raised here but when the model is needed. With ``fetch``,
+    a model that is not here yet (so that it will be needed) is downloaded first, and ModelLoadError
+    says at once when it cannot be.
     """
+    from fr2en.translate.locate import UNRESOLVED, model_revision, resolve_model
     from fr2en.translate.runtime import choose_runtime
-    from fr2en.translate.source import model_revision
 
     try:
         backend = choose_runtime(settings, quiet=True).backend
     except ModelLoadError:
         backend = resolve_backend(settings.backend)
+    revision = model_revision(settings.name, settings.revision)
+    if fetch and revision.startswith(UNRESOLVED):
+        revision = resolve_model(settings.name, settings.revision).revision
     return ModelInfo(
         settings.name,
-        model_revision(settings.name, settings.revision),
+        revision,
         backend,
         settings.device,
     )

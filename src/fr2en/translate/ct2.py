@@ -29,8 +29,8 @@ from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
 from fr2en.translate.batching import UnitResult, max_new_tokens
 from fr2en.translate.engine import available_cores, batch_limits, score_pairs, translate_sentences
+from fr2en.translate.locate import LocatedModel
 from fr2en.translate.runtime import CT2_CUDA_REMEDY, ProbeResult, pick_device, record
-from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
@@ -98,7 +98,7 @@ def split_threads(threads: int) -> tuple[int, int]:
     return inter, max(1, threads // inter)
 
 
-def converted_model_dir(source: ModelSource, compute_type: str, cache: Path) -> Path:
+def converted_model_dir(source: LocatedModel, compute_type: str, cache: Path) -> Path:
     """Where the conversion of ``source`` for ``compute_type`` lives in ``cache``."""
     key = f"{source.name}\0{source.revision}\0{compute_type}\0{CONVERSION_VERSION}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -106,7 +106,7 @@ def converted_model_dir(source: ModelSource, compute_type: str, cache: Path) -> 
     return cache / "ct2" / f"{slug}-{digest}-{compute_type}"
 
 
-def _convert(source: ModelSource, compute_type: str, target: Path) -> None:
+def _convert(source: LocatedModel, compute_type: str, target: Path) -> None:
     """Run CTranslate2's converter on ``source`` into ``target`` (needs transformers and torch)."""
     from ctranslate2.converters import TransformersConverter
     from transformers.utils import logging as hf_logging
@@ -117,7 +117,7 @@ def _convert(source: ModelSource, compute_type: str, target: Path) -> None:
     TransformersConverter(str(source.path)).convert(str(target), quantization=compute_type, force=True)
 
 
-def ensure_converted(source: ModelSource, compute_type: str, cache: Path | None = None) -> Path:
+def ensure_converted(source: LocatedModel, compute_type: str, cache: Path | None = None) -> Path:
     """The CTranslate2 conversion of ``source``, made on first use (atomically) and cached."""
     target = converted_model_dir(source, compute_type, cache or cache_dir())
 
@@ -136,7 +136,7 @@ def ensure_converted(source: ModelSource, compute_type: str, cache: Path | None 
     return cached_folder(target, "model.bin", convert)
 
 
-def _window(source: ModelSource, settings: ModelSettings) -> int:
+def _window(source: LocatedModel, settings: ModelSettings) -> int:
     """The model's window: the smaller of the setting and the model's position table."""
     try:
         config = json.loads((source.path / "config.json").read_text(encoding="utf-8"))
@@ -150,7 +150,7 @@ class CT2Translator:
     """Translate with a Marian model folder through CTranslate2."""
 
     def __init__(
-        self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
+        self, source: LocatedModel, settings: ModelSettings, *, forced_output_tokens: int | None = None
     ) -> None:
         require_ctranslate2()
         import ctranslate2

@@ -30,8 +30,8 @@ from fr2en.translate.engine import (
     score_pairs,
     translate_sentences,
 )
+from fr2en.translate.locate import LocatedModel
 from fr2en.translate.runtime import pick_device
-from fr2en.translate.source import ModelSource
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
@@ -188,7 +188,7 @@ class MarianTranslator:
     """Translate with a Marian model folder through transformers."""
 
     def __init__(
-        self, source: ModelSource, settings: ModelSettings, *, forced_output_tokens: int | None = None
+        self, source: LocatedModel, settings: ModelSettings, *, forced_output_tokens: int | None = None
     ) -> None:
         # forced_output_tokens is for benchmarks only (see load_translator): every cap that length.
         self.settings = forced_length_settings(settings, forced_output_tokens)

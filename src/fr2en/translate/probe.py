@@ -37,7 +37,7 @@ def probe_here(backend: str) -> ProbeResult:
         if not library_sees_cuda(backend):
             library = "CTranslate2" if backend == "ct2" else "torch"
             return ProbeResult(False, f"{library} sees no CUDA GPU")
-        from fr2en.translate.source import resolve_model
+        from fr2en.translate.locate import resolve_model
 
         settings = ModelSettings(name=TINY_MODEL, backend=backend, device="cuda", beam=1, threads=1)
         source = resolve_model(TINY_MODEL)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -92,6 +92,8 @@ class DocumentWriter:
         self.in_place: InPlaceOutput | None = None
         self.pairs: list[tuple[int, str]] = []
         self.rebuilt: Path | None = None
+        # The flags seen so far, in order of first appearance (a dict keeps the order).
+        self.flags: dict[str, None] = {}
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
         self.open: list[tuple[Format, IO[str], Path, Path]] = []
         try:
@@ -118,6 +120,8 @@ class DocumentWriter:
         if self.in_place is not None:
             self.pairs.extend((pair.paragraph, pair.target) for pair in chunk.pairs)
         self._write_each(lambda fmt: fmt.rows(chunk))
+        for pair in chunk.pairs:
+            self.flags.update(dict.fromkeys(pair.scores.flags))
 
     def _rebuilt(self) -> tuple[Path, Path] | None:
         """The in-place output written to a temporary file: ``(temporary, final path)``."""
@@ -142,7 +146,12 @@ class DocumentWriter:
         return temporary, path
 
     def commit(self, summary: DocumentSummary) -> list[Path]:
-        """Write the footers and move every output into place; returns the final paths."""
+        """Write the footers and move every output into place; returns the final paths.
+
+        The footers get ``summary`` with the flags of every pair added, when it does not name them.
+        """
+        if not summary.flags and self.flags:
+            summary = replace(summary, flags=tuple(self.flags))
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
             rebuilt = self._rebuilt()
@@ -184,8 +193,9 @@ class DocumentWriter:
             self.abort()
 
 
-def write_outputs(result: DocumentResult, base: Path, formats: Sequence[str]) -> list[Path]:
-    """Write a whole ``result`` in every format of ``formats`` beside ``base``."""
-    with DocumentWriter(base, formats, result.header()) as writer:
+def write_outputs(result: DocumentResult, base: Path, formats: Sequence[str], report: str = "") -> list[Path]:
+    """Write a whole ``result`` in every format of ``formats`` beside ``base``; ``report`` links the
+    run's report page from the document's page (relative to it), when there is one."""
+    with DocumentWriter(base, formats, replace(result.header(), report=report)) as writer:
         writer.add(result.chunk())
         return writer.commit(result.summary())

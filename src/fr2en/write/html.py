@@ -1,10 +1,12 @@
 """``.html``: a self-contained side-by-side page for reviewing a translation.
 
 One row per aligned pair in paragraph order: French, English, the score as a coloured number and the
-flags as badges. A pair of several sentences on one side (an n:m link) is one merged row marked with
-its shape (``2:1``); a sentence with no counterpart (a null link) shows an explicit "no English" or
-"no French" on its empty side. Clicking a sentence highlights its counterpart; a "flagged only" box
-hides the rest; ``j``/``n`` and ``k``/``p`` jump to the next and previous flagged pair.
+flags as badges, each with its meaning on hover; a legend of the flags present sits under the table,
+and a link leads back to the run's ``report.html`` when there is one. A pair of several sentences
+on one side (an n:m link) is one merged row marked with its shape (``2:1``); a sentence with no
+counterpart (a null link) shows an explicit "no English" or "no French" on its empty side. Clicking
+a sentence highlights its counterpart; a "flagged only" box hides the rest; ``j``/``n`` and
+``k``/``p`` jump to the next and previous flagged pair.
 
 Every piece of article text is HTML-escaped, and the page's Content-Security-Policy lets only its own
 inline script and style run (see :mod:`fr2en.write.page`). The script sits in the footer and counts
@@ -13,8 +15,11 @@ what it needs in the browser, so the rows can be written chunk by chunk as they 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
+# The flags' meanings are data (no scoring code runs here): the page explains the badges it shows.
+from fr2en.score import FLAG_DESCRIPTIONS
 from fr2en.types import AlignedPair, DocumentHeader, DocumentSummary, PairChunk
 from fr2en.write import page
 
@@ -34,7 +39,13 @@ _STYLE = (
 kbd { font: 11.5px ui-monospace, monospace; border: 1px solid var(--line); border-radius: .25rem; padding: 0 .3rem; }
 table.pairs { table-layout: fixed; margin-top: .5rem; }
 table.pairs th.n { width: 3.2rem; }
-table.pairs th.score { width: 9.5rem; }
+table.pairs th.score { width: 16rem; }
+.back { margin: .6rem 0 0; font-size: 13px; }
+.legend { margin: 1rem 0 0; }
+.legend h2 { font-size: 1rem; margin: 0 0 .3rem; }
+.legend dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .7rem; margin: 0; }
+.legend dd { margin: 0; }
+.badge[title] { cursor: help; }
 td.n { color: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; }
 td.n a { color: inherit; text-decoration: none; }
 td.fr, td.en { cursor: pointer; overflow-wrap: anywhere; }
@@ -150,6 +161,11 @@ def header(doc: DocumentHeader) -> str:
     return (
         page.head(f"{doc.name} — fr2en", _STYLE, _SCRIPT)
         + "<body>\n"
+        + (
+            f'<p class="back"><a href="{escape(doc.report)}">← All documents of the run</a></p>\n'
+            if doc.report
+            else ""
+        )
         + f"<h1>{escape(doc.name)}</h1>\n"
         # Hidden until the script runs: without it these controls would do nothing.
         + '<nav class="toolbar" aria-label="Review" hidden>'
@@ -187,7 +203,7 @@ def _row(number: int, pair: AlignedPair, starts_paragraph: bool) -> str:
         if shape != "1:1"
         else ""
     )
-    badges = "".join(f' <span class="badge">{escape(flag)}</span>' for flag in pair.quality.flags)
+    badges = "".join(f" {badge(flag)}" for flag in pair.quality.flags)
     return (
         f'<tr id="p{number}" class="{" ".join(classes)}" tabindex="-1" data-paragraph="{pair.paragraph + 1}"'
         f' data-src="{" ".join(map(str, pair.source_ids))}" data-tgt="{" ".join(map(str, pair.target_ids))}"'
@@ -197,6 +213,24 @@ def _row(number: int, pair: AlignedPair, starts_paragraph: bool) -> str:
         f'<td class="en" lang="en">{_side(pair.target, pair.target_ids, "no English sentence")}</td>'
         f'<td class="score">{page.score_pill(pair.quality.score)}{badges}</td></tr>\n'
     )
+
+
+def badge(flag: str) -> str:
+    """A flag as a badge that tells its meaning on hover."""
+    meaning = FLAG_DESCRIPTIONS.get(flag)
+    title = f' title="{escape(meaning)}"' if meaning else ""
+    return f'<span class="badge"{title}>{escape(flag)}</span>'
+
+
+def legend(flags: Sequence[str]) -> str:
+    """What each of ``flags`` means, as a list under the table (nothing when no pair is flagged)."""
+    if not flags:
+        return ""
+    entries = "".join(
+        f"<dt>{badge(flag)}</dt><dd>{escape(FLAG_DESCRIPTIONS.get(flag, 'see the scoring notes'))}</dd>"
+        for flag in flags
+    )
+    return f'<section class="legend" aria-label="Flags"><h2>Flags in this document</h2><dl>{entries}</dl></section>\n'
 
 
 def rows(chunk: PairChunk) -> str:
@@ -220,7 +254,8 @@ def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
     notes = "".join(f'<p class="muted">{escape(note)}</p>\n' for note in summary.notes)
     return (
         "</tbody></table>\n"
-        f'<p class="summary">{escape(text)}</p>\n{notes}'
+        + legend(summary.flags)
+        + f'<p class="summary">{escape(text)}</p>\n{notes}'
         + page.signature_footer(doc.signature.as_text())
         + f"<script>{_SCRIPT}</script>\n</body></html>\n"
     )

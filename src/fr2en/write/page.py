@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+from datetime import datetime, timedelta
 from html import escape
 
 from fr2en._version import __version__
@@ -37,6 +38,7 @@ th { background: var(--head); font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; margin-top: 1.5rem; border-top: 1px solid var(--line);
   padding-top: .5rem; overflow-wrap: anywhere; }
 footer code { font-size: 11.5px; }
+time, .duration { white-space: nowrap; }
 @media print {
   :root { color-scheme: light; --fg: #000; --bg: #fff; --line: #999; --head: #eee; }
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -83,3 +85,48 @@ def head(title: str, style: str, script: str) -> str:
 def signature_footer(signature_text: str) -> str:
     """The page footer: which fr2en made it, and the run signature."""
     return f"<footer>Made by fr2en · run signature <code>{escape(signature_text)}</code></footer>\n"
+
+
+# Shows each <time class="local"> in the reader's own time zone (the page says UTC without a script).
+LOCAL_TIME_SCRIPT = """
+for (const node of document.querySelectorAll("time.local")) {
+  const when = new Date(node.dateTime);
+  if (Number.isNaN(when.getTime())) continue;
+  node.title = node.textContent;
+  node.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+"""
+
+
+def duration(seconds: float) -> str:
+    """A duration for people: ``6.5 s``, ``2 min 05 s``, ``1 h 02 min``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def _readable(moment: str) -> str:
+    """An ISO 8601 time as ``2025-01-01 10:00:06 UTC`` (or with its offset); unparsable text as it is."""
+    try:
+        when = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    offset = when.utcoffset()
+    zone = "" if offset is None else " UTC" if offset == timedelta(0) else when.strftime(" UTC%z")
+    return when.strftime("%Y-%m-%d %H:%M:%S") + zone
+
+
+def time_span(started: str, finished: str, seconds: float) -> str:
+    """When a run started and how long it took, as HTML: ``<time>`` elements (shown in the reader's
+    local time by :data:`LOCAL_TIME_SCRIPT`) that never wrap inside a date, then the duration."""
+    if not started:
+        return f'<span class="duration">{duration(seconds)}</span>'
+    ended = f' → <time class="local" datetime="{escape(finished)}">{escape(_readable(finished))}</time>'
+    return (
+        f'<time class="local" datetime="{escape(started)}">{escape(_readable(started))}</time>'
+        + (ended if finished else "")
+        + f' · <span class="duration">took {duration(seconds)}</span>'
+    )

@@ -8,11 +8,11 @@ reason. The data is :mod:`fr2en.write.report`'s (``report.json``), so the two ne
 from __future__ import annotations
 
 from html import escape
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from fr2en.types import BatchReport, DocumentReport
-from fr2en.write import FORMATS, page, report
+from fr2en.write import FORMATS, atomic_write_text, page, report
 
 _STYLE = (
     page.BASE_STYLE
@@ -32,6 +32,9 @@ td.document { overflow-wrap: anywhere; }
 .files { font-size: 12px; }
 .files a { color: var(--muted); margin-right: .4rem; }
 .status { font-size: 12px; padding: 0 .4rem; border-radius: .6rem; background: var(--head); }
+.run { font-size: 11px; padding: 0 .35rem; border-radius: .6rem; border: 1px solid var(--line);
+  color: var(--muted); white-space: nowrap; }
+.run.now { border-color: var(--accent); color: var(--accent); }
 tr.failed .status { background: var(--flag-bg); color: var(--flag); font-weight: 600; }
 tr.failed td.why { color: var(--flag); }
 td.why { overflow-wrap: anywhere; }
@@ -52,7 +55,8 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--muted); border-bottom: 
 """
 )
 
-_SCRIPT = """
+_SCRIPT = (
+    """
 (() => {
   "use strict";
   const table = document.querySelector("table.documents");
@@ -83,6 +87,8 @@ _SCRIPT = """
   });
 })();
 """
+    + page.LOCAL_TIME_SCRIPT
+)
 
 _COLUMNS = (
     ("Document", ""),
@@ -93,6 +99,15 @@ _COLUMNS = (
     ("Seconds", "num"),
     ("Notes", ""),
 )
+
+
+NAME = "report.html"
+
+
+def link_from(base: PurePath) -> str:
+    """The link to ``report.html`` from the page of the document whose output base is ``base``
+    (relative to the output folder, where the report sits)."""
+    return "../" * (len(base.parts) - 1) + NAME
 
 
 def _href(output: str) -> str:
@@ -125,21 +140,30 @@ def _document_row(document: DocumentReport) -> str:
         f'<a href="{_href(o)}">{escape(_format_of(o))}</a>' for o in document.outputs if o != page_path
     )
     files = f'<br><span class="files">{others}</span>' if others else ""
-    done = document.status == "done"
+    # Done now or skipped (made by an earlier run, its numbers kept): either way its outputs are there.
+    counted = document.status in ("done", "skipped")
     score = (
         f'<td class="num" data-label="mean score" data-value="{document.mean_score:.4f}">'
         f"{page.score_pill(document.mean_score)}</td>"
-        if done and document.mean_score is not None
+        if counted and document.mean_score is not None
         else '<td class="num" data-value="">—</td>'
     )
     why = "; ".join((*([document.error] if document.error else []), *document.notes))
+    run = (
+        '<span class="run now" title="translated in this run">this run</span>'
+        if report.this_run(document)
+        else '<span class="run" title="outputs made by an earlier run, unchanged since; its numbers as recorded '
+        'then">earlier run</span>'
+        if counted
+        else ""
+    )
     return (
         f'<tr class="{escape(document.status)}">'
         f'<td class="document" data-value="{escape(document.input)}">{title}{files}</td>'
-        f'<td><span class="status">{escape(document.status)}</span></td>'
-        + (f'<td class="num" data-label="sentences">{document.sentences}</td>' if done else "<td></td>")
+        f'<td><span class="status">{escape(document.status)}</span> {run}</td>'
+        + (f'<td class="num" data-label="sentences">{document.sentences}</td>' if counted else "<td></td>")
         + score
-        + (f'<td class="num" data-label="flagged">{document.flagged}</td>' if done else "<td></td>")
+        + (f'<td class="num" data-label="flagged">{document.flagged}</td>' if counted else "<td></td>")
         + f'<td class="num" data-label="seconds">{document.seconds:.2f}</td>'
         f'<td class="why">{escape(why)}</td></tr>\n'
     )
@@ -153,14 +177,14 @@ def render(batch: BatchReport) -> str:
         f'<th class="{kind}"><button type="button">{label}</button></th>' for label, kind in _COLUMNS
     )
     counts = f"{_plural(total['documents'], 'document')}: {total['done']} done, {total['failed']} failed" + (
-        f", {total['skipped']} skipped" if total["skipped"] else ""
+        f", {total['skipped']} skipped (done by an earlier run)" if total["skipped"] else ""
     )
     mean = page.score_pill(total["mean_score"]) if total["mean_score"] is not None else "—"
     interrupted = '<p class="warning">The run was interrupted: documents after these were not done.</p>\n'
     return (
         page.head("fr2en batch report", _STYLE, _SCRIPT) + "<body>\n<h1>fr2en batch report</h1>\n"
         f'<p class="meta">{escape(counts)} · output folder <code>{escape(batch.output_dir)}</code> · '
-        f"{escape(batch.started)} → {escape(batch.finished)} · {batch.seconds:.1f} s</p>\n"
+        f"{page.time_span(batch.started, batch.finished, batch.seconds)}</p>\n"
         + (interrupted if batch.interrupted else "")
         + '<div class="table-wrap"><table class="documents">\n'
         f"<thead><tr>{heads}</tr></thead>\n<tbody>\n"
@@ -175,3 +199,9 @@ def render(batch: BatchReport) -> str:
         + page.signature_footer(signature)
         + f"<script>{_SCRIPT}</script>\n</body></html>\n"
     )
+
+
+def write_reports(batch: BatchReport, folder: Path) -> None:
+    """Write ``report.json`` and ``report.html`` for ``batch`` into ``folder``, each atomically."""
+    atomic_write_text(folder / report.NAME, report.render(batch))
+    atomic_write_text(folder / NAME, render(batch))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +12,9 @@ import pytest
 
 from fr2en.config import TINY_MODEL, ModelSettings
 from fr2en.translate import plan_model
-from fr2en.translate.source import model_revision, resolve_model
+from fr2en.translate.locate import model_revision, resolve_model
 from fr2en.translate.tiny import TINY_VERSION
+from tests.conftest import SEED
 
 
 def test_the_tiny_model_is_planned_without_torch() -> None:
@@ -67,6 +70,52 @@ def test_a_hub_that_cannot_be_reached_is_a_model_error(monkeypatch: pytest.Monke
         raise ConnectError("[Errno -2] Name or service not known")
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr("fr2en.translate.locate.unreachable_hub", lambda endpoint: None)
     monkeypatch.setattr(HfApi, "list_repo_files", unreachable)
     with pytest.raises(ModelLoadError, match=r"cannot be downloaded .*Name or service not known"):
         resolve_model("Helsinki-NLP/opus-mt-fr-en")
+
+
+def _closed_port() -> int:
+    """A loopback port where nothing listens (bound, then released): connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_refused_connection_is_final_without_a_single_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from huggingface_hub import HfApi, constants
+
+    from fr2en.errors import ModelLoadError
+    from fr2en.translate import locate
+
+    requests: list[object] = []
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.setattr(HfApi, "list_repo_files", lambda *a, **k: requests.append(a) or [])
+    with pytest.raises(ModelLoadError, match=r"cannot be downloaded \(127\.0\.0\.1:\d+: .*refused"):
+        resolve_model("Helsinki-NLP/opus-mt-fr-en")
+    assert requests == []  # the hub client (and its retries) never ran
+    assert locate.unreachable_hub("http://127.0.0.1:1/") is not None
+
+
+def test_offline_translate_fails_in_one_line_and_leaves_no_report(tmp_path: Path) -> None:
+    """`fr2en translate` with the hub unreachable: one line at once, no retries, no files written."""
+    out = tmp_path / "out"
+    environ = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    environ["HF_ENDPOINT"] = f"http://127.0.0.1:{_closed_port()}"
+    environ["HF_HOME"] = str(tmp_path / "hf-home")
+    done = subprocess.run(
+        [sys.executable, "-m", "fr2en", "translate", str(SEED), "-o", str(out), "--backend", "torch"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environ,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("fr2en: error: model Helsinki-NLP/opus-mt-fr-en is not in the local cache")
+    assert "refused" in lines[0] and "Retry" not in done.stderr
+    assert done.stdout == ""
+    assert not any((out / name).exists() for name in ("report.json", "report.html", "manifest.jsonl"))
