@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from fr2en._version import __version__
-from fr2en.cli import align, models, score, translate
+from fr2en.cli import align, models, score, serve, translate
 from fr2en.cli.options import guarded
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("translate", no_args_is_help=True)(guarded(translate.translate_comma
 app.command("align", no_args_is_help=True)(guarded(align.align_command))
 app.command("score", no_args_is_help=True)(guarded(score.score_command))
 app.command("evaluate", no_args_is_help=True)(guarded(score.evaluate_command))
+app.command("serve")(guarded(serve.serve_command))
 app.add_typer(models.app, name="models")
 
 
