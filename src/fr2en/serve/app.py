@@ -127,7 +127,9 @@ class Server:
         if not isinstance(key, str):
             raise ApiError(400, "Invalid request: api_key must be a string")
         if self.keys is not None and key not in self.keys:
-            raise ApiError(403, "Invalid API key" if key else "An API key is needed: ask the server's operator")
+            raise ApiError(
+                403, "Invalid API key" if key else "An API key is needed: ask the server's operator"
+            )
         client = key or (request.client.host if request.client else "?")
         if not self.limiter.allow(client):
             raise ApiError(429, f"Slowdown: {self.limits.rate_limit} per 1 minute")
@@ -144,7 +146,8 @@ class Server:
         """A list parameter's texts, within the list length limit."""
         if self.limits.batch_limit != -1 and len(values) > self.limits.batch_limit:
             raise ApiError(
-                400, f"Invalid request: request ({len(values)}) exceeds text limit ({self.limits.batch_limit})"
+                400,
+                f"Invalid request: request ({len(values)}) exceeds text limit ({self.limits.batch_limit})",
             )
         if not all(isinstance(value, str) for value in values):
             raise ApiError(400, f"Invalid request: {name} must be a string or a list of strings")
@@ -282,7 +285,9 @@ class Server:
                 raise ApiError(400, f"Invalid request: missing {name} parameter")
         assert isinstance(french, str) and isinstance(english, str)
         self.check_chars([french, english])
-        (result,) = await self.run_all([functools.partial(service.align_texts, french, english, self.settings)])
+        (result,) = await self.run_all(
+            [functools.partial(service.align_texts, french, english, self.settings)]
+        )
         return self.result_response(result, fmt, "aligned")
 
     def _lines(self, values: dict[str, Any], name: str) -> list[str] | None:
@@ -322,7 +327,9 @@ class Server:
 
     async def index(self, request: Request) -> Response:
         """``GET /``: the page."""
-        return HTMLResponse(page.render(), headers={"Content-Security-Policy": page.content_security_policy()})
+        return HTMLResponse(
+            page.render(), headers={"Content-Security-Policy": page.content_security_policy()}
+        )
 
     async def openapi_json(self, request: Request) -> Response:
         """``GET /openapi.json``."""

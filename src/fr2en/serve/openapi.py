@@ -124,7 +124,9 @@ def spec() -> dict[str, Any]:
                 "post": _op(
                     "Align a French text with its English translation",
                     "n:m sentence alignment, scored; no model.",
-                    _json_or_form({"french": {"type": "string"}, "english": {"type": "string"}}, ["french", "english"]),
+                    _json_or_form(
+                        {"french": {"type": "string"}, "english": {"type": "string"}}, ["french", "english"]
+                    ),
                     {"description": "The pairs", **_RESULT},
                     parameters=[_FORMAT],
                 )
@@ -135,7 +137,12 @@ def spec() -> dict[str, Any]:
                     "src and hyp (and optional ref): strings of lines or lists; model=false for the "
                     "model-free checks only.",
                     _json_or_form(
-                        {"src": text_or_list, "hyp": text_or_list, "ref": text_or_list, "model": {"type": "boolean"}},
+                        {
+                            "src": text_or_list,
+                            "hyp": text_or_list,
+                            "ref": text_or_list,
+                            "model": {"type": "boolean"},
+                        },
                         ["src", "hyp"],
                     ),
                     {"description": "The pairs", **_RESULT},
@@ -174,11 +181,14 @@ def spec() -> dict[str, Any]:
     }
 
 
-_DOCS_STYLE = page.BASE_STYLE + """
+_DOCS_STYLE = (
+    page.BASE_STYLE
+    + """
 section { border-top: 1px solid var(--line); padding: .4rem 0; }
 .method { display: inline-block; min-width: 3.5rem; font-weight: 700; color: var(--accent); }
 code { font-size: 13px; }
 """
+)
 
 
 @lru_cache(maxsize=1)
@@ -189,7 +199,7 @@ def docs_page() -> str:
         for method, operation in methods.items():
             sections.append(
                 f'<section><span class="method">{method.upper()}</span> <code>{escape(path)}</code>'
-                f" — {escape(operation['summary'])}<br><span class=\"muted\">"
+                f' — {escape(operation["summary"])}<br><span class="muted">'
                 f"{escape(operation['description'])}</span></section>\n"
             )
     return (

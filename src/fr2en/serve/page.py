@@ -147,9 +147,7 @@ def render() -> str:
         '<label>or a file: <input type="file" id="file" accept=".txt,.md,.html,.htm,text/*"></label>'
         '<span id="state" role="status" aria-live="polite"></span></div>\n'
         f'<div class="downloads" id="downloads" hidden>Download: {buttons}</div>\n'
-        "</section>\n"
-        + html.review_table()
-        + "</tbody></table>\n"
+        "</section>\n" + html.review_table() + "</tbody></table>\n"
         '<p class="summary" id="summary"></p>\n'
         '<footer>Made by fr2en · run signature <code id="signature"></code> · '
         '<a href="/docs">API</a></footer>\n'

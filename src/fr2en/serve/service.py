@@ -98,7 +98,9 @@ def score_lines(
         return pipeline.score_texts(sources, hypotheses, references, settings=settings, use_model=False)
     model = worker.model
     if getattr(model, "score_translations", None) is None:
-        raise InputError(f"the {worker.info.backend} backend cannot score given translations; send model=false")
+        raise InputError(
+            f"the {worker.info.backend} backend cannot score given translations; send model=false"
+        )
     pipeline.score_texts(sources, hypotheses, references, settings=settings, use_model=False)  # checks lines
     evidence = worker.call(lambda m: m.score_translations(list(sources), list(hypotheses)), timeout)
     return pipeline.score_texts(
@@ -126,7 +128,11 @@ def result_json(result: DocumentResult, settings: Settings) -> dict[str, Any]:
                 "tgt": pair.target,
                 "score": round(pair.scores.score, 4),
                 "flags": list(pair.scores.flags),
-                "alignment": {"src": list(pair.src), "tgt": list(pair.tgt), "score": round(pair.alignment, 4)},
+                "alignment": {
+                    "src": list(pair.src),
+                    "tgt": list(pair.tgt),
+                    "score": round(pair.alignment, 4),
+                },
                 "paragraph": pair.paragraph,
             }
             for pair in result.pairs

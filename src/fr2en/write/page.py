@@ -66,7 +66,8 @@ def policy(style: str, script: str, connect_self: bool = False) -> str:
     ``connect_self``, also requests to the page's own origin (fr2en serve's page)."""
     return (
         f"default-src 'none'; script-src 'sha256-{_digest(script)}'; style-src 'sha256-{_digest(style)}'; "
-        "img-src 'none'; base-uri 'none'; form-action 'none'" + ("; connect-src 'self'" if connect_self else "")
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+        + ("; connect-src 'self'" if connect_self else "")
     )
 
 
