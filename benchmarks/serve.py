@@ -46,6 +46,8 @@ sys.path.insert(0, str(HERE))
 from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text  # noqa: E402
 
 BEAMS = (1, 4)
+# The status recorded for a connection reset.
+RESET = -1
 
 
 def _settings(plan: dict[str, Any], beam: int, out: str | None = None) -> Any:
@@ -103,6 +105,10 @@ def post(
             return error.code, json.loads(error.read())
         except ValueError:
             return error.code, None
+    except (urllib.error.URLError, ConnectionError) as error:
+        # The server answers 413 as soon as it sees an over-limit Content-Length and closes the
+        # connection: a client still sending the body may see a reset instead of the answer.
+        return RESET, str(error)
 
 
 def good_request(article: str) -> bytes:
@@ -255,6 +261,7 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int) -> d
         "mixed_bad_with_error_json": sum(
             1 for r in bad_mixed if 400 <= r[1] < 500 and isinstance(r[2], dict) and "error" in r[2]
         ),
+        "mixed_bad_reset": sum(1 for r in bad_mixed if r[1] == RESET),
         "mixed_p95_s": percentile([r[0] for r in good_mixed], 0.95),
         "worker": json.loads(stats_line.split(" ", 1)[1]) if stats_line.startswith("stats ") else {},
     }
@@ -310,7 +317,8 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
             f"| {r['sequential_p50_s']:.2f} / {r['sequential_p95_s']:.2f} "
             f"| {r['concurrent_p50_s']:.2f} / {r['concurrent_p95_s']:.2f} | {r['failed']} "
             f"| {r['mixed_good_right']}/{r['clients']} (malformed: {r['mixed_bad_with_error_json']}/{r['clients']} "
-            f"answered {'/'.join(map(str, r['mixed_bad_statuses']))}) "
+            f"answered {'/'.join(str(x) for x in r['mixed_bad_statuses'] if x != RESET)} with an error"
+            f"{f', {reset} reset while sending 3 MB' if (reset := r.get('mixed_bad_reset')) else ''}) "
             f"| {worker.get('calls', '?')} ({worker.get('requests', '?')}) |"
         )
     return "\n".join(lines)
