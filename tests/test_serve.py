@@ -416,6 +416,7 @@ def test_openapi_and_docs_load_nothing_from_elsewhere(tiny_server: Any) -> None:
     assert "src=" not in docs and "cdn" not in docs.lower() and "/v1/translate" in docs
     page = call(tiny_server.url + "/")
     assert "connect-src 'self'" in page.headers["content-security-policy"]
+    assert "://" not in page.body.decode()  # nothing loaded from elsewhere
 
 
 def test_translations_go_through_the_cache(tiny_server: Any) -> None:
