@@ -101,7 +101,11 @@ def score_lines(
         raise InputError(
             f"the {worker.info.backend} backend cannot score given translations; send model=false"
         )
-    pipeline.score_texts(sources, hypotheses, references, settings=settings, use_model=False)  # checks lines
+    if len(sources) != len(hypotheses) or (references is not None and len(references) != len(sources)):
+        sizes = f"{len(sources)} French, {len(hypotheses)} English" + (
+            f", {len(references)} reference" if references is not None else ""
+        )
+        raise InputError(f"line-aligned texts need as many lines on each side ({sizes} lines)")
     evidence = worker.call(lambda m: m.score_translations(list(sources), list(hypotheses)), timeout)
     return pipeline.score_texts(
         sources,
