@@ -90,6 +90,28 @@ class InputSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """``fr2en serve``: where it listens and the limits on what one request may ask (docs/serve.md)."""
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    # Characters of text per request (every q of a list together); -1: no limit.
+    char_limit: int = 10000
+    # Texts in one list-valued q; -1: no limit.
+    batch_limit: int = 128
+    # Bytes of request body (413 beyond).
+    body_limit: int = 2_000_000
+    # Seconds a request may wait for its translation (504 beyond).
+    timeout_s: float = 120.0
+    # How long the first sentences wait for those of concurrent requests before the model runs.
+    batch_window_ms: float = 5.0
+    # A file of API keys, one a line; empty: no keys asked for.
+    api_keys_file: str = ""
+    # Requests per minute per API key (or per client address without one); 0: no limit.
+    rate_limit: int = 0
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of fr2en's settings."""
 
@@ -97,6 +119,7 @@ class Settings:
     score: ScoreSettings = field(default_factory=ScoreSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     input: InputSettings = field(default_factory=InputSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
@@ -215,6 +238,7 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
     if settings.input.html not in HTML_MODES:
         raise ConfigError(f"input.html must be one of {', '.join(HTML_MODES)}, got {settings.input.html!r}")
+    _validate_serve(settings.serve)
     formats = tuple(dict.fromkeys(output.formats))
     if "all" in formats:
         formats = ALL_FORMATS
@@ -225,6 +249,22 @@ def validate(settings: Settings) -> Settings:
             f"choose from {', '.join(ALL_FORMATS)} or all"
         )
     return replace(settings, output=replace(output, formats=formats))
+
+
+def _validate_serve(serve: ServeSettings) -> None:
+    if not 0 <= serve.port <= 65535:
+        raise ConfigError(f"serve.port must be within 0..65535, got {serve.port}")
+    for name in ("char_limit", "batch_limit"):
+        if getattr(serve, name) < -1 or getattr(serve, name) == 0:
+            raise ConfigError(f"serve.{name} must be positive or -1 (no limit), got {getattr(serve, name)}")
+    if serve.body_limit < 1024:
+        raise ConfigError(f"serve.body_limit must be at least 1024 bytes, got {serve.body_limit}")
+    if serve.timeout_s <= 0:
+        raise ConfigError(f"serve.timeout_s must be positive, got {serve.timeout_s}")
+    if not 0 <= serve.batch_window_ms <= 1000:
+        raise ConfigError(f"serve.batch_window_ms must be within 0..1000, got {serve.batch_window_ms}")
+    if serve.rate_limit < 0:
+        raise ConfigError(f"serve.rate_limit must be 0 (no limit) or more, got {serve.rate_limit}")
 
 
 def load_settings(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from fr2en._version import __version__
-from fr2en.cli import align, models, score, translate
+from fr2en.cli import align, models, score, serve, translate
 from fr2en.cli.options import guarded, tidy_help
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.command("translate")(guarded(translate.translate_command))
 app.command("align")(guarded(align.align_command))
 app.command("score")(guarded(score.score_command))
 app.command("evaluate")(guarded(score.evaluate_command))
+app.command("serve")(guarded(serve.serve_command))
 app.add_typer(models.app, name="models")
 
 

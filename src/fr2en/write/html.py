@@ -92,9 +92,13 @@ body.flagged-only tr.pair:not(.flagged) { display: none; }
 _SCRIPT = """
 (() => {
   "use strict";
-  const rows = Array.from(document.querySelectorAll("tr.pair"));
-  const flagged = rows.filter((row) => row.classList.contains("flagged"));
-  const position = new Map(rows.map((row, index) => [row, index]));
+  let rows, flagged, position;
+  const collect = () => {
+    rows = Array.from(document.querySelectorAll("tr.pair"));
+    flagged = rows.filter((row) => row.classList.contains("flagged"));
+    position = new Map(rows.map((row, index) => [row, index]));
+  };
+  collect();
   const box = document.getElementById("flagged-only");
   const status = document.getElementById("status");
   let active = null;
@@ -149,9 +153,14 @@ _SCRIPT = """
     else return;
     event.preventDefault();
   });
-  for (const button of document.querySelectorAll("#next, #previous")) button.disabled = !flagged.length;
-  document.querySelector(".toolbar").hidden = false;
-  filter(box.checked);
+  const ready = () => {
+    for (const button of document.querySelectorAll("#next, #previous")) button.disabled = !flagged.length;
+    document.querySelector(".toolbar").hidden = false;
+    filter(box.checked);
+  };
+  // A page that replaces its rows (fr2en serve's page) says so with this event.
+  document.addEventListener("fr2en:rows", () => { select(null); collect(); ready(); });
+  ready();
 })();
 """
 
@@ -167,8 +176,15 @@ def header(doc: DocumentHeader) -> str:
             else ""
         )
         + f"<h1>{escape(doc.name)}</h1>\n"
+        + review_table()
+    )
+
+
+def review_table() -> str:
+    """The review toolbar and the pairs table's opening (the rows and ``</tbody></table>`` follow)."""
+    return (
         # Hidden until the script runs: without it these controls would do nothing.
-        + '<nav class="toolbar" aria-label="Review" hidden>'
+        '<nav class="toolbar" aria-label="Review" hidden>'
         '<label><input type="checkbox" id="flagged-only"> Flagged only</label>'
         '<button type="button" id="previous" title="Previous flagged pair (k or p)">↑ Previous flagged</button>'
         '<button type="button" id="next" title="Next flagged pair (j or n)">Next flagged ↓</button>'
@@ -243,14 +259,19 @@ def rows(chunk: PairChunk) -> str:
     return "".join(lines)
 
 
-def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
-    """The table's end, the summary, the run signature and the page's script."""
-    text = (
+def summary_text(summary: DocumentSummary) -> str:
+    """The one-line summary under the table."""
+    return (
         f"{summary.pairs} pairs from {summary.sentences} French sentences, mean score "
         f"{summary.mean_score:.2f}, {summary.flagged} flagged."
         if summary.mean_score is not None
         else "Empty document: no sentences."
     )
+
+
+def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
+    """The table's end, the summary, the run signature and the page's script."""
+    text = summary_text(summary)
     notes = "".join(f'<p class="muted">{escape(note)}</p>\n' for note in summary.notes)
     return (
         "</tbody></table>\n"
@@ -259,3 +280,8 @@ def footer(doc: DocumentHeader, summary: DocumentSummary) -> str:
         + page.signature_footer(doc.signature.as_text())
         + f"<script>{_SCRIPT}</script>\n</body></html>\n"
     )
+
+
+# The view's stylesheet and script, for another page that shows the same table (fr2en serve's page).
+STYLE = _STYLE
+SCRIPT = _SCRIPT

@@ -63,19 +63,26 @@ def _digest(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def head(title: str, style: str, script: str) -> str:
+def policy(style: str, script: str, connect_self: bool = False) -> str:
+    """The Content-Security-Policy that allows only ``style`` and ``script`` (by hash); with
+    ``connect_self``, also requests to the page's own origin (fr2en serve's page)."""
+    return (
+        f"default-src 'none'; script-src 'sha256-{_digest(script)}'; style-src 'sha256-{_digest(style)}'; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+        + ("; connect-src 'self'" if connect_self else "")
+    )
+
+
+def head(title: str, style: str, script: str, connect_self: bool = False) -> str:
     """The doctype and ``<head>``: a policy that allows only ``style`` and ``script`` (by hash), then the style.
 
     The script itself goes at the end of the body, inside ``<script>`` tags, exactly as given.
     """
-    policy = (
-        f"default-src 'none'; script-src 'sha256-{_digest(script)}'; style-src 'sha256-{_digest(style)}'; "
-        "img-src 'none'; base-uri 'none'; form-action 'none'"
-    )
+    policy_text = policy(style, script, connect_self)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy_text}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="fr2en {escape(__version__)}">\n'
         f"<title>{escape(title)}</title>\n<style>{style}</style>\n</head>\n"
