@@ -69,6 +69,9 @@ class Entry:
     run: str
     outputs: tuple[OutputRecord, ...]
     report: DocumentReport
+    # The units (sentences, or paragraphs) the model was given: a resumed run plans its batches
+    # around the document without reading it again. None in manifests written before it was kept.
+    units: int | None = None
 
     def to_json(self) -> str:
         """One manifest line."""
@@ -88,6 +91,7 @@ class Entry:
             run=str(data["run"]),
             outputs=tuple(OutputRecord(**o) for o in data["outputs"]),
             report=DocumentReport(**report),
+            units=int(data["units"]) if data.get("units") is not None else None,
         )
 
     def matches(self, input_size: int, input_sha256: str, run: str) -> bool:
@@ -178,14 +182,24 @@ class Manifest:
         """The entry of the document with this output base, if it finished in an earlier run."""
         return self.entries.get(base)
 
-    def record(self, base: str, input_size: int, input_sha256: str, run: str, report: DocumentReport) -> None:
+    def record(
+        self,
+        base: str,
+        input_size: int,
+        input_sha256: str,
+        run: str,
+        report: DocumentReport,
+        units: int | None = None,
+    ) -> None:
         """Append the entry of a document whose outputs were just written; OutputError if impossible."""
         try:
             outputs = []
             for relative in report.outputs:
                 size, digest = file_digest(self.folder / relative)
                 outputs.append(OutputRecord(relative, size, digest))
-            entry = Entry(base, input_size, input_sha256, run, tuple(outputs), replace(report, seconds=0.0))
+            entry = Entry(
+                base, input_size, input_sha256, run, tuple(outputs), replace(report, seconds=0.0), units
+            )
             assert self._journal is not None
             self._journal.write(entry.to_json() + "\n")
             self._journal.flush()

@@ -595,6 +595,15 @@ class _PartBuilder:
         return part
 
 
+def unchanged_since(path: Path, scan: FileScan) -> bool:
+    """Whether the file at ``path`` still holds the bytes ``scan`` saw (re-read only if its stat moved).
+
+    InputError when it can no longer be opened or read.
+    """
+    with _Source(path, scan.name) as source:
+        return source.unchanged_since(scan)
+
+
 def read_parts(
     path: Path, scan: FileScan, part_chars: int = PART_CHARS, continue_after: int = CONTINUE_AFTER
 ) -> Iterator[DocumentPart]:

@@ -22,12 +22,14 @@ from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.batching import BatchLimits, UnitResult, max_new_tokens
 from fr2en.translate.engine import (
     CPU_BATCH_HYPOTHESES,
     available_cores,
+    batch_limits,
     forced_length_settings,
     score_pairs,
+    translate_planned,
     translate_sentences,
 )
 from fr2en.translate.source import ModelSource
@@ -241,6 +243,25 @@ class MarianTranslator:
             run_batches=self._run_batches,
             progress=progress,
             max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None,
+        )
+
+    def batch_limits(self) -> BatchLimits:
+        """The limits of one model batch, as :meth:`translate` plans them."""
+        return batch_limits(
+            self.settings, max_hypotheses=CPU_BATCH_HYPOTHESES if self.device == "cpu" else None
+        )
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        """Translate planned batches (see :func:`translate_planned`), each as it is done."""
+        return translate_planned(
+            batches,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            limits=self.batch_limits(),
         )
 
     def score_translations(
