@@ -300,7 +300,9 @@ def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
                 continue
             targets = output_paths(job.out / item.base, job.settings.output.formats)
             if any(target.resolve() == item.path.resolve() for target in targets):
-                raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
+                raise OutputError(
+                    f"{item.label}: an output would overwrite the input; choose another -o folder"
+                )
         except (ModelLoadError, UsageError, Stop):
             raise
         except Exception as exc:

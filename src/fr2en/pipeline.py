@@ -605,7 +605,9 @@ class ScannedDocument:
     def commit(self, check: bool = False) -> tuple[DocumentSummary, list[Path]]:
         """Move the outputs into place; with ``check``, InputError first if the file changed since its scan."""
         if check and not read.unchanged_since(self.path, self.scan):
-            raise InputError(f"{self.scan.name}: changed while it was being translated; rerun to translate it")
+            raise InputError(
+                f"{self.scan.name}: changed while it was being translated; rerun to translate it"
+            )
         writer = self._open()
         notes = list(self.notes)
         if not self.done.sentences:

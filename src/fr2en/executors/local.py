@@ -186,7 +186,9 @@ class WindowExecutor:
         for position, (flight, part, k) in enumerate(window):
             if part is None:
                 first = ranges.get(flight.index)
-                ranges[flight.index] = (flight, k, k + 1, position) if first is None else (*first[:2], k + 1, first[3])
+                ranges[flight.index] = (
+                    (flight, k, k + 1, position) if first is None else (*first[:2], k + 1, first[3])
+                )
         for flight, start, end, position in ranges.values():
             try:
                 units = list(islice(self._units(flight), start, end))
@@ -249,7 +251,9 @@ class WindowExecutor:
                 continue
             self._deliver(window, rows, translations)
 
-    def _deliver(self, window: Sequence[_Slot], batch: Sequence[int], translations: Sequence[Translation]) -> None:
+    def _deliver(
+        self, window: Sequence[_Slot], batch: Sequence[int], translations: Sequence[Translation]
+    ) -> None:
         touched: dict[int, _Flight] = {}
         for i, translation in zip(batch, translations, strict=True):
             flight, part, k = window[i]
