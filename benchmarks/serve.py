@@ -300,9 +300,8 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int, roun
 
 def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """The model and its conversion (built once), the articles, the documents, the plan."""
-    from fr2en.translate.source import resolve_model
-
     from fr2en.translate.ct2 import ensure_converted
+    from fr2en.translate.locate import resolve_model
     from fr2en.translate.vocab import MarianVocab
     from model import model_dir
 

@@ -19,7 +19,7 @@ import pytest
 from fr2en import translate, write
 from fr2en.batch import REPORT_NAME, discover, run_batch
 from fr2en.cli import main
-from fr2en.config import ScoreSettings, Settings, load_settings
+from fr2en.config import BatchSettings, ScoreSettings, Settings, load_settings
 from fr2en.errors import InputError, Interrupted, ModelLoadError, UsageError
 from fr2en.manifest import MANIFEST_NAME, Manifest
 from fr2en.types import BatchReport
@@ -335,6 +335,8 @@ def test_a_signal_stops_after_the_current_batch_and_keeps_what_is_done(
 ) -> None:
     make_articles(tmp_path / "in", count=4)
     out = tmp_path / "out"
+    # Windows of 3 units: one document each (the documents of a window share batches).
+    settings = dataclasses.replace(settings, batch=BatchSettings(window_sentences=3))
 
     def interrupt(sentences: Sequence[str]) -> None:
         if any("numéro 1" in s for s in sentences):
@@ -349,13 +351,16 @@ def test_a_signal_stops_after_the_current_batch_and_keeps_what_is_done(
     assert signal.Signals(signals[0]).name in str(stopped.value)
     saved = json.loads((out / REPORT_NAME).read_text())
     assert saved["interrupted"] is True
-    assert [Path(d["input"]).name for d in saved["documents"]] == ["doc00.txt"]
-    assert len((out / MANIFEST_NAME).read_text().splitlines()) == 1
-    assert not [p for p in out.rglob("*") if p.name.startswith("doc01") or p.name.endswith(".part")]
+    # The batch that was running when the signal came is finished, and its document kept; a second
+    # Ctrl-C stops at once.
+    kept = ["doc00.txt"] if len(signals) > 1 else ["doc00.txt", "doc01.txt"]
+    assert [Path(d["input"]).name for d in saved["documents"]] == kept
+    assert len((out / MANIFEST_NAME).read_text().splitlines()) == len(kept)
+    assert not [p for p in out.rglob("*") if p.name.startswith("doc02") or p.name.endswith(".part")]
     rerun = run_batch([tmp_path / "in"], out, settings, translator=FakeTranslator(), cache=False)
     assert statuses(rerun) == {
         "doc00.txt": "skipped",
-        "doc01.txt": "done",
+        "doc01.txt": "skipped" if len(signals) == 1 else "done",
         "doc02.txt": "done",
         "doc03.txt": "done",
     }
@@ -466,13 +471,17 @@ def _cli(out: Path, folder: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
+WINDOW = 4
+
+
 @pytest.fixture
 def fresh_cache_env(tmp_path: Path, isolated_environment: Path, tiny_translator: Any) -> dict[str, str]:
     """An environment with an empty translation cache but the session's tiny model (no rebuild)."""
     cache = tmp_path / "cache"
     (cache / "models").mkdir(parents=True)
     (cache / "models" / "tiny-v1").symlink_to(isolated_environment / "models" / "tiny-v1")
-    return {**os.environ, "FR2EN_CACHE_DIR": str(cache)}
+    # Windows of 4 units: documents of 3 units share batches and finish one window after another.
+    return {**os.environ, "FR2EN_CACHE_DIR": str(cache), "FR2EN_BATCH_WINDOW_SENTENCES": str(WINDOW)}
 
 
 @pytest.mark.model
@@ -480,10 +489,15 @@ def fresh_cache_env(tmp_path: Path, isolated_environment: Path, tiny_translator:
 def test_kill_9_mid_batch_then_rerun_gives_the_bytes_of_an_uninterrupted_run(
     tmp_path: Path, tiny_settings: Settings, tiny_translator: Any, fresh_cache_env: dict[str, str]
 ) -> None:
-    """The reference runs without a cache, the killed run and its rerun with a fresh one."""
+    """The reference runs without a cache, the killed run and its rerun with a fresh one.
+
+    Windows of 4 units over documents of 3: the kill falls inside a window that straddles
+    documents, so the rerun must rebuild the plan around the finished ones (beam 2, torch).
+    """
     folder = tmp_path / "in"
     make_articles(folder, count=10)
     reference = tmp_path / "reference"
+    tiny_settings = dataclasses.replace(tiny_settings, batch=BatchSettings(window_sentences=WINDOW))
     run_batch([folder], reference, tiny_settings, translator=tiny_translator, cache=False)
 
     out = tmp_path / "out"

@@ -117,7 +117,10 @@ def test_a_sentence_gets_the_same_whatever_its_batch(tiny_settings: Settings) ->
     # back to its own, smaller cap is not always what a search under that cap would have kept.
     translator = load_translator(tiny_model(tiny_settings, backend="ct2", beam=1))
     together = translator.translate(VARIED)
-    assert [t.text for t in together] == [t.text for t in _one_by_one(translator, VARIED)]
+    alone = _one_by_one(translator, VARIED)
+    assert [t.text for t in together] == [t.text for t in alone]
+    # The evidence too: a row cut back to its own cap is scored exactly, by itself.
+    assert [(t.logprob, t.tokens) for t in together] == [(t.logprob, t.tokens) for t in alone]
     assert all(t.hit_limit for t in together)  # the tiny model runs to every row's own cap
 
 

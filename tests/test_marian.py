@@ -60,14 +60,14 @@ def test_the_processors_never_wait_for_the_device(monkeypatch: pytest.MonkeyPatc
 
 def test_batches_are_sized_for_the_device(tiny_settings: Settings) -> None:
     from fr2en.translate.batching import UnitResult
-    from fr2en.translate.engine import GPU_BATCH_HYPOTHESES, batch_limits
+    from fr2en.translate.engine import GPU_BATCH_HYPOTHESES, device_batch_shape
 
     model = replace(tiny_settings.model, beam=4, backend="torch", threads=1, device="cpu")
-    assert batch_limits(model, "cpu", per_beam=True)[1:] == (model.batch_tokens // 4, 64)
-    gpu, budget, hypotheses = batch_limits(model, "cuda", per_beam=True)
+    assert device_batch_shape(model, "cpu", per_beam=True)[1:] == (model.batch_tokens // 4, 64)
+    gpu, budget, hypotheses = device_batch_shape(model, "cuda", per_beam=True)
     assert budget == 8 * model.batch_tokens // 4 and hypotheses == GPU_BATCH_HYPOTHESES
     assert gpu.max_batch_sentences == 8 * model.max_batch_sentences and gpu.beam == model.beam
-    assert batch_limits(model, "cuda", per_beam=False)[1] == 8 * model.batch_tokens
+    assert device_batch_shape(model, "cuda", per_beam=False)[1] == 8 * model.batch_tokens
 
     translator = load_translator(model)
     sizes: list[int] = []

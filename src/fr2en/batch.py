@@ -33,7 +33,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,12 +51,14 @@ from fr2en.errors import (
     UsageError,
     debugging,
 )
+from fr2en.executors import Stop
+from fr2en.executors.local import WindowExecutor
 from fr2en.formats import READERS, document_key
-from fr2en.manifest import Manifest
-from fr2en.pipeline import run_signature, translate_scanned
+from fr2en.manifest import Entry, Manifest
+from fr2en.pipeline import PreparedUnits, ScannedDocument, prepare_units, run_signature
 from fr2en.progress import ProgressDisplay
-from fr2en.translate import LazyTranslator, Progress, Translator, plan_model
-from fr2en.types import BatchReport, DocumentReport, RunSignature
+from fr2en.translate import LazyTranslator, Translator, plan_model
+from fr2en.types import BatchReport, DocumentPart, DocumentReport, FileScan, RunSignature, Translation
 from fr2en.write import atomic_write_text, output_paths, report, report_html
 
 # Plain text, and every format fr2en.formats reads (web pages, Markdown…).
@@ -164,8 +166,8 @@ def run_key(signature: RunSignature, formats: Sequence[str]) -> str:
     return f"{signature.as_text()}|formats:{','.join(formats)}"
 
 
-class _Stop(Exception):
-    """Raised inside a document when a stop was asked for; the document is abandoned, not failed."""
+# A stop asked for: raised by the progress callback after the model's current batch.
+_Stop = Stop
 
 
 class _StopSignals:
@@ -210,56 +212,147 @@ class _Job:
     manifest: Manifest
     key: str
     force: bool
-    progress: Progress
-
-
-def _translate_one(item: InputFile, job: _Job) -> DocumentReport:
-    """Skip, or translate and record, one input; InputError/OutputError when it cannot be done."""
-    started = time.perf_counter()
-    if item.error is not None:
-        raise InputError(item.error)
-    scan = read.scan_file(item.path, item.label)
-    base = item.base.as_posix()
-    key = job.key + document_key(item.path, job.settings)
-    entry = job.manifest.get(base)
-    if (
-        not job.force
-        and entry is not None
-        and entry.matches(scan.size, scan.sha256, key)
-        and entry.outputs_intact(job.out)
-    ):
-        return replace(
-            entry.report, input=item.label, status="skipped", seconds=time.perf_counter() - started
-        )
-    targets = output_paths(job.out / item.base, job.settings.output.formats)
-    if any(target.resolve() == item.path.resolve() for target in targets):
-        raise OutputError(f"{item.label}: an output would overwrite the input; choose another -o folder")
-    summary, written = translate_scanned(
-        item.path,
-        scan,
-        job.out / item.base,
-        job.translator,
-        job.settings,
-        job.progress,
-        report_link=report_html.link_from(item.base),
-    )
-    done = DocumentReport(
-        input=item.label,
-        status="done",
-        outputs=tuple(str(p.relative_to(job.out)) for p in written),
-        sentences=summary.sentences,
-        mean_score=round(summary.mean_score, 4) if summary.mean_score is not None else None,
-        flagged=summary.flagged,
-        seconds=time.perf_counter() - started,
-        encoding=scan.encoding,
-        notes=summary.notes,
-    )
-    job.manifest.record(base, scan.size, scan.sha256, key, done)
-    return done
+    display: ProgressDisplay
+    reports: dict[int, DocumentReport]
+    debug: bool
+    # Raises Stop when a stop was asked for.
+    check_stop: Callable[[], None]
 
 
 def _failed(item: InputFile, error: str) -> DocumentReport:
     return DocumentReport(input=item.label, status="failed", error=error)
+
+
+def _error_text(item: InputFile, error: BaseException) -> str:
+    """A document's failure as its report says it: the error's line, or what to send us."""
+    if isinstance(error, Fr2EnError):
+        return str(error)
+    # One document must not end an overnight run; the report says what to send us.
+    return f"{item.label}: internal error ({type(error).__name__}: {error})"
+
+
+class _Document:
+    """One input in the executor's stream (a :class:`~fr2en.executors.DocumentJob`)."""
+
+    def __init__(
+        self, index: int, item: InputFile, scan: FileScan, job: _Job, entry: Entry | None, done: bool
+    ) -> None:
+        self.index, self.item, self.scan, self.job, self.entry = index, item, scan, job, entry
+        # The run's key and how this document's format is read (web pages: article or page).
+        self.key = job.key + document_key(item.path, job.settings)
+        self._done = done
+        self.started = time.perf_counter()
+        self.units = 0
+        self._writer: ScannedDocument | None = None
+
+    @property
+    def writer(self) -> ScannedDocument:
+        """The outputs being written (made on first need: a skipped document never asks for the model)."""
+        if self._writer is None:
+            job = self.job
+            # Not synced file by file: the manifest records every output's SHA-256 and a rerun checks
+            # it, so after a power cut an output that did not reach the disk is simply redone.
+            self._writer = ScannedDocument(
+                self.item.path,
+                self.scan,
+                job.out / self.item.base,
+                job.translator.info,
+                job.settings,
+                sync=False,
+                report_link=report_html.link_from(self.item.base),
+            )
+        return self._writer
+
+    @property
+    def done(self) -> bool:
+        """Finished by an earlier run (skipped)."""
+        return self._done
+
+    def count(self) -> int | None:
+        """The units the manifest recorded for a done document."""
+        return self.entry.units if self.entry is not None else None
+
+    def parts(self) -> Iterator[tuple[DocumentPart, PreparedUnits]]:
+        """The input read again and segmented, part by part."""
+        for part in read.read_parts(self.item.path, self.scan, settings=self.job.settings):
+            yield part, prepare_units(part.document, self.job.settings)
+
+    def add(self, part: DocumentPart, prepared: PreparedUnits, translations: Sequence[Translation]) -> None:
+        """Write one part whose units are translated."""
+        self.units += len(prepared.units)
+        self.writer.add(part, prepared, translations)
+
+    def finish(self) -> None:
+        """Commit the outputs (if the input is unchanged), record them in the manifest and the report."""
+        job = self.job
+        summary, written = self.writer.commit(check=True)
+        done = DocumentReport(
+            input=self.item.label,
+            status="done",
+            outputs=tuple(str(p.relative_to(job.out)) for p in written),
+            sentences=summary.sentences,
+            mean_score=round(summary.mean_score, 4) if summary.mean_score is not None else None,
+            flagged=summary.flagged,
+            seconds=time.perf_counter() - self.started,
+            encoding=self.scan.encoding,
+            notes=summary.notes,
+        )
+        # On disk after the model's current batch (see run_batch's progress), not line by line.
+        job.manifest.record(
+            self.item.base.as_posix(), self.scan.size, self.scan.sha256, self.key, done, self.units, sync=False
+        )
+        job.reports[self.index] = done
+        job.display.document_done()
+
+    def fail(self, error: BaseException) -> None:
+        """Record the failure; no output of this run is kept."""
+        self.abandon()
+        self.job.reports[self.index] = _failed(self.item, _error_text(self.item, error))
+        self.job.display.document_done()
+
+    def abandon(self) -> None:
+        """The run stops: remove the temporary outputs."""
+        if self._writer is not None:
+            self._writer.abort()
+
+
+def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
+    """The stream of documents for the executor: scanned, those already done marked so (and reported
+    skipped); an input that cannot be scanned is reported failed and stays out of the plan."""
+    for index, item in enumerate(files):
+        job.check_stop()
+        started = time.perf_counter()
+        try:
+            if item.error is not None:
+                raise InputError(item.error)
+            scan = read.scan_file(item.path, item.label)
+            entry = job.manifest.get(item.base.as_posix())
+            if (
+                not job.force
+                and entry is not None
+                and entry.matches(scan.size, scan.sha256, job.key + document_key(item.path, job.settings))
+                and entry.outputs_intact(job.out)
+            ):
+                job.reports[index] = replace(
+                    entry.report, input=item.label, status="skipped", seconds=time.perf_counter() - started
+                )
+                job.display.document_done()
+                yield _Document(index, item, scan, job, entry, done=True)
+                continue
+            targets = output_paths(job.out / item.base, job.settings.output.formats)
+            if any(target.resolve() == item.path.resolve() for target in targets):
+                raise OutputError(
+                    f"{item.label}: an output would overwrite the input; choose another -o folder"
+                )
+        except (ModelLoadError, UsageError, Stop):
+            raise
+        except Exception as exc:
+            if job.debug and not isinstance(exc, Fr2EnError):
+                raise
+            job.reports[index] = _failed(item, _error_text(item, exc))
+            job.display.document_done()
+            continue
+        yield _Document(index, item, scan, job, None, done=False)
 
 
 def run_batch(
@@ -300,7 +393,6 @@ def run_batch(
         # A model that is not here yet is fetched now, or the run stops before writing any file.
         planned = plan_model(settings.model, fetch=True)
     engine: Translator = translator if translator is not None else LazyTranslator(settings.model)
-    reports: list[DocumentReport] = []
     fatal: Fr2EnError | None = None
     debug = debugging()
     with contextlib.ExitStack() as stack:
@@ -311,33 +403,26 @@ def run_batch(
         display = stack.enter_context(ProgressDisplay(show_progress))
 
         def progress(done: int, total: int) -> None:
+            # After each of the model's batches: the documents it finished are recorded on disk (a
+            # disk that fails here fails the next document's record, which says so).
+            with contextlib.suppress(OutputError):
+                manifest.sync()
             stop.check()
             display.sentences(done, total)
 
         key = run_key(run_signature(planned, settings), settings.output.formats)
-        job = _Job(out, settings, engine, manifest, key, force, progress)
+        by_index: dict[int, DocumentReport] = {}
+        job = _Job(out, settings, engine, manifest, key, force, display, by_index, debug, stop.check)
         display.start_documents(len(files))
-        for item in files:
-            if stop.received is not None:
-                break
-            try:
-                reports.append(_translate_one(item, job))
-            except _Stop:
-                break
-            except KeyboardInterrupt:
-                stop.received = signal.SIGINT
-                break
-            except (ModelLoadError, UsageError) as exc:
-                fatal = exc
-                break
-            except Fr2EnError as exc:
-                reports.append(_failed(item, str(exc)))
-            except Exception as exc:
-                # One document must not end an overnight run; the report says what to send us.
-                if debug:
-                    raise
-                reports.append(_failed(item, f"{item.label}: internal error ({type(exc).__name__}: {exc})"))
-            display.document_done()
+        try:
+            WindowExecutor(engine, settings, progress=progress, debug=debug).run(_documents(files, job))
+        except _Stop:
+            pass
+        except KeyboardInterrupt:
+            stop.received = signal.SIGINT
+        except (ModelLoadError, UsageError) as exc:
+            fatal = exc
+        reports = [by_index[i] for i in sorted(by_index)]
         translated = any(r.status == "done" for r in reports)
         batch = BatchReport(
             documents=tuple(reports),

@@ -112,6 +112,15 @@ class ServeSettings:
 
 
 @dataclass(frozen=True)
+class BatchSettings:
+    """How a batch run streams documents through the model (see :mod:`fr2en.executors`)."""
+
+    # Sentences (units) of consecutive documents planned into shared batches at a time: memory is
+    # bounded by it, not by the number or size of the documents.
+    window_sentences: int = 2048
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of fr2en's settings."""
 
@@ -120,6 +129,7 @@ class Settings:
     output: OutputSettings = field(default_factory=OutputSettings)
     input: InputSettings = field(default_factory=InputSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
@@ -234,6 +244,8 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"model.max_input_tokens must be within 8..4096, got {model.max_input_tokens}")
     if model.max_new_tokens_ratio <= 0 or model.max_new_tokens_margin < 0:
         raise ConfigError("model.max_new_tokens_ratio must be positive and the margin not negative")
+    if settings.batch.window_sentences < 1:
+        raise ConfigError(f"batch.window_sentences must be at least 1, got {settings.batch.window_sentences}")
     if not 0.0 <= score.threshold <= 1.0:
         raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
     if settings.input.html not in HTML_MODES:

@@ -42,10 +42,11 @@ def open_temporary(path: Path) -> tuple[IO[str], Path]:
     return os.fdopen(handle, "w", encoding="utf-8", newline="\n"), temporary
 
 
-def finish(stream: IO[str] | IO[bytes], temporary: Path, path: Path) -> None:
-    """Flush ``stream`` to disk and rename its file onto ``path``."""
+def finish(stream: IO[str] | IO[bytes], temporary: Path, path: Path, sync: bool = True) -> None:
+    """Flush ``stream`` (to disk with ``sync``) and rename its file onto ``path``."""
     stream.flush()
-    os.fsync(stream.fileno())
+    if sync:
+        os.fsync(stream.fileno())
     stream.close()
     os.replace(temporary, path)
 

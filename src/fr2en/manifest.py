@@ -69,6 +69,9 @@ class Entry:
     run: str
     outputs: tuple[OutputRecord, ...]
     report: DocumentReport
+    # The units (sentences, or paragraphs) the model was given: a resumed run plans its batches
+    # around the document without reading it again. None in manifests written before it was kept.
+    units: int | None = None
 
     def to_json(self) -> str:
         """One manifest line."""
@@ -88,6 +91,7 @@ class Entry:
             run=str(data["run"]),
             outputs=tuple(OutputRecord(**o) for o in data["outputs"]),
             report=DocumentReport(**report),
+            units=int(data["units"]) if data.get("units") is not None else None,
         )
 
     def matches(self, input_size: int, input_sha256: str, run: str) -> bool:
@@ -178,18 +182,36 @@ class Manifest:
         """The entry of the document with this output base, if it finished in an earlier run."""
         return self.entries.get(base)
 
-    def record(self, base: str, input_size: int, input_sha256: str, run: str, report: DocumentReport) -> None:
-        """Append the entry of a document whose outputs were just written; OutputError if impossible."""
+    def record(
+        self,
+        base: str,
+        input_size: int,
+        input_sha256: str,
+        run: str,
+        report: DocumentReport,
+        units: int | None = None,
+        *,
+        sync: bool = True,
+    ) -> None:
+        """Append the entry of a document whose outputs were just written; OutputError if impossible.
+
+        The line is flushed at once (a killed process loses nothing); with ``sync`` it is also on
+        disk before this returns, else at the next :meth:`sync` (a power cut loses only lines not yet
+        synced: those documents are redone).
+        """
         try:
             outputs = []
             for relative in report.outputs:
                 size, digest = file_digest(self.folder / relative)
                 outputs.append(OutputRecord(relative, size, digest))
-            entry = Entry(base, input_size, input_sha256, run, tuple(outputs), replace(report, seconds=0.0))
+            entry = Entry(
+                base, input_size, input_sha256, run, tuple(outputs), replace(report, seconds=0.0), units
+            )
             assert self._journal is not None
             self._journal.write(entry.to_json() + "\n")
             self._journal.flush()
-            os.fsync(self._journal.fileno())
+            if sync:
+                os.fsync(self._journal.fileno())
         except OSError as exc:
             raise OutputError(
                 f"{report.input}: outputs written but not recorded in {self.path} ({exc.strerror or exc}); "
@@ -197,9 +219,19 @@ class Manifest:
             ) from None
         self.entries[base] = entry
 
-    def close(self) -> None:
-        """Close the journal and release the folder's lock."""
+    def sync(self) -> None:
+        """Put the lines recorded so far on disk; OutputError if impossible."""
         if self._journal is not None:
+            try:
+                os.fsync(self._journal.fileno())
+            except OSError as exc:
+                raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        """Put the journal on disk, close it and release the folder's lock."""
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                os.fsync(self._journal.fileno())
             with contextlib.suppress(OSError):
                 self._journal.close()
         if self._lock is not None:

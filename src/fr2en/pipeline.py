@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fr2en import align, read, score, segment
@@ -17,17 +17,17 @@ from fr2en.translate import ModelInfo, Progress, Translator, load_translator
 from fr2en.types import (
     AlignedPair,
     Document,
-    DocumentChunk,
     DocumentHeader,
-    DocumentPart,
     DocumentResult,
     DocumentSummary,
     FileScan,
     Link,
+    PairChunk,
     Paragraph,
     RunSignature,
     Scores,
     Sentence,
+    TextPart,
     Translation,
 )
 from fr2en.write import (
@@ -179,18 +179,47 @@ def split_sentences(text: str) -> list[str]:
     return [sentence.text for sentence in segment.segment_paragraphs(paragraphs)]
 
 
+@dataclass(frozen=True)
+class PreparedUnits:
+    """A document (or a part of one) segmented, with what the model must translate: ``units``, in order.
+
+    The units are its sentences, or with ``--unit paragraph`` its paragraphs' texts. An executor
+    may translate them in any batches; :func:`finish_units` then aligns and scores the result.
+    """
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    units: tuple[str, ...]
+
+
+def prepare_units(document: Document, settings: Settings) -> PreparedUnits:
+    """Segment ``document`` into what the model translates, by sentence or by paragraph as set."""
+    sentences = segment.segment(document)
+    paragraphs = settings.model.unit == "paragraph"
+    units = _paragraph_inputs(sentences)[2] if paragraphs else [s.text for s in sentences]
+    return PreparedUnits(document, tuple(sentences), tuple(units))
+
+
+def finish_units(
+    prepared: PreparedUnits,
+    translations: Sequence[Translation],
+    info: ModelInfo,
+    settings: Settings,
+    seconds: float = 0.0,
+) -> DocumentResult:
+    """Align and score the translations of ``prepared.units`` into the document's result."""
+    assemble_with = _assemble_paragraphs if settings.model.unit == "paragraph" else assemble
+    return assemble_with(prepared.document, prepared.sentences, translations, info, settings, seconds)
+
+
 def translate_document(
     document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
 ) -> DocumentResult:
     """Segment, translate, align and score one document, by sentence or by paragraph as set."""
-    if settings.model.unit == "paragraph":
-        return translate_paragraphs(document, translator, settings, progress)
     started = time.perf_counter()
-    sentences = segment.segment(document)
-    translations = translator.translate([s.text for s in sentences], progress) if sentences else []
-    return assemble(
-        document, sentences, translations, translator.info, settings, time.perf_counter() - started
-    )
+    prepared = prepare_units(document, settings)
+    translations = translator.translate(list(prepared.units), progress) if prepared.units else []
+    return finish_units(prepared, translations, translator.info, settings, time.perf_counter() - started)
 
 
 def translate_text(
@@ -431,23 +460,26 @@ def _null_link_notes(pairs: Sequence[AlignedPair]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def translate_paragraphs(
-    document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
-) -> DocumentResult:
-    """Translate whole paragraphs, split the English into sentences and align them back, n:m.
-
-    Each paragraph is one model input (the translator splits any that exceed its window), so the
-    model sees the context of every sentence. The English of a paragraph is aligned with that
-    paragraph's French only: a paragraph is a safe boundary.
-    """
-    started = time.perf_counter()
-    sentences = segment.segment(document)
+def _paragraph_inputs(sentences: Sequence[Sentence]) -> tuple[list[int], dict[int, list[int]], list[str]]:
+    """The paragraphs holding sentences (in order), their sentences' indices, and each one's text."""
     by_paragraph: dict[int, list[int]] = {}
     for index, sentence in enumerate(sentences):
         by_paragraph.setdefault(sentence.paragraph, []).append(index)
     order = sorted(by_paragraph)
     inputs = [" ".join(sentences[i].text for i in by_paragraph[k]) for k in order]
-    translations = translator.translate(inputs, progress) if inputs else []
+    return order, by_paragraph, inputs
+
+
+def _assemble_paragraphs(
+    document: Document,
+    sentences: Sequence[Sentence],
+    translations: Sequence[Translation],
+    info: ModelInfo,
+    settings: Settings,
+    seconds: float = 0.0,
+) -> DocumentResult:
+    """Split each paragraph's English into sentences and align them with its French, n:m."""
+    order, by_paragraph, _ = _paragraph_inputs(sentences)
     english: list[str] = []
     links: list[Link] = []
     evidence: dict[int, Translation] = {}
@@ -475,9 +507,27 @@ def translate_paragraphs(
         target_sentences=tuple(english),
         pairs=pairs,
         english=_layout(document, {k: [t.text] for k, t in zip(order, translations, strict=True)}),
-        signature=run_signature(translator.info, settings),
-        seconds=time.perf_counter() - started,
+        signature=run_signature(info, settings),
+        seconds=seconds,
         notes=notes,
+    )
+
+
+def translate_paragraphs(
+    document: Document, translator: Translator, settings: Settings, progress: Progress | None = None
+) -> DocumentResult:
+    """Translate whole paragraphs, split the English into sentences and align them back, n:m.
+
+    Each paragraph is one model input (the translator splits any that exceed its window), so the
+    model sees the context of every sentence. The English of a paragraph is aligned with that
+    paragraph's French only: a paragraph is a safe boundary.
+    """
+    started = time.perf_counter()
+    sentences = segment.segment(document)
+    inputs = _paragraph_inputs(sentences)[2]
+    translations = translator.translate(inputs, progress) if inputs else []
+    return _assemble_paragraphs(
+        document, sentences, translations, translator.info, settings, time.perf_counter() - started
     )
 
 
@@ -545,27 +595,88 @@ CONTINUED_NOTE = (
 )
 
 
-def _translate_part(
-    part: DocumentPart,
-    translator: Translator,
-    settings: Settings,
-    before: DocumentSummary,
-    targets_before: int,
-    progress: Progress | None,
-) -> tuple[DocumentChunk, DocumentResult]:
-    """One part through :func:`translate_document`: its chunk (indices shifted from the part's own to
-    the document's, pairs numbered on from ``before``) and the part's own result."""
-    result = translate_document(part.document, translator, settings, progress)
-    pairs = tuple(
-        replace(
-            pair,
-            source_ids=tuple(i + before.sentences for i in pair.source_ids),
-            target_ids=tuple(i + targets_before for i in pair.target_ids),
-            paragraph=pair.paragraph + part.first_paragraph,
+class ScannedDocument:
+    """One scanned file's outputs, written part by part as each part's translations are back.
+
+    :func:`translate_scanned` drives it one part at a time; the streaming executor
+    (:mod:`fr2en.executors.local`) drives it as the shared batches of a window come back. Either
+    way the outputs appear (atomically) only at :meth:`commit`, once the file is found unchanged.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        scan: FileScan,
+        base: Path,
+        info: ModelInfo,
+        settings: Settings,
+        *,
+        sync: bool = True,
+        report_link: str = "",
+    ) -> None:
+        self.path, self.scan, self.base, self.info, self.settings = path, scan, base, info, settings
+        self.sync = sync
+        self.report_link = report_link
+        self.writer: DocumentWriter | None = None
+        self.done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
+        self.targets = 0
+        self.total = 0.0
+        self.notes = list(scan.notes)
+
+    def _open(self) -> DocumentWriter:
+        if self.writer is None:
+            header = DocumentHeader(self.scan.name, run_signature(self.info, self.settings), self.report_link)
+            self.writer = DocumentWriter(self.base, self.settings.output.formats, header, sync=self.sync)
+        return self.writer
+
+    def add(self, part: TextPart, prepared: PreparedUnits, translations: Sequence[Translation]) -> None:
+        """Align, score and write one part, its units' ``translations`` in hand."""
+        writer = self._open()
+        result = finish_units(prepared, translations, self.info, self.settings)
+        before = self.done
+        pairs = tuple(
+            replace(
+                pair,
+                source_ids=tuple(i + before.sentences for i in pair.source_ids),
+                target_ids=tuple(i + self.targets for i in pair.target_ids),
+                paragraph=pair.paragraph + part.first_paragraph,
+            )
+            for pair in result.pairs
         )
-        for pair in result.pairs
-    )
-    return DocumentChunk(pairs, part.lead + result.english, before.pairs + 1), result
+        writer.add(PairChunk(pairs, part.lead + result.english, before.pairs + 1), part)
+        self.total += sum(pair.quality.score for pair in pairs)
+        self.targets += len(result.target_sentences)
+        self.notes.extend(note for note in result.notes if note not in self.notes)
+        if part.lead == " " and CONTINUED_NOTE not in self.notes:
+            self.notes.append(CONTINUED_NOTE)
+        self.done = DocumentSummary(
+            pairs=before.pairs + len(pairs),
+            sentences=before.sentences + len(result.source_sentences),
+            mean_score=None,
+            flagged=before.flagged + sum(1 for p in pairs if p.quality.flags),
+        )
+
+    def commit(self, check: bool = False) -> tuple[DocumentSummary, list[Path]]:
+        """Move the outputs into place; with ``check``, InputError first if the file changed since its scan."""
+        if check and not read.unchanged_since(self.path, self.scan):
+            raise InputError(
+                f"{self.scan.name}: changed while it was being translated; rerun to translate it"
+            )
+        writer = self._open()
+        notes = list(self.notes)
+        if not self.done.sentences:
+            notes.append(EMPTY_NOTE)
+        pairs = self.done.pairs
+        finished = replace(self.done, mean_score=self.total / pairs if pairs else None, notes=tuple(notes))
+        written = writer.commit(finished)
+        self.writer = None
+        return finished, written
+
+    def abort(self) -> None:
+        """Remove the temporary outputs; the final names are left as they were."""
+        if self.writer is not None:
+            self.writer.abort()
+            self.writer = None
 
 
 def translate_scanned(
@@ -586,28 +697,12 @@ def translate_scanned(
     Returns the document's summary and the paths written. ``report_link`` links the run's report page
     from the document's page (see :class:`~fr2en.types.DocumentHeader`).
     """
-    header = DocumentHeader(scan.name, run_signature(translator.info, settings), report_link)
-    done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
-    targets = 0
-    total = 0.0
-    notes = list(scan.notes)
-    with DocumentWriter(base, settings.output.formats, header) as writer:
+    document = ScannedDocument(path, scan, base, translator.info, settings, report_link=report_link)
+    try:
         for part in read.read_parts(path, scan, part_chars, settings=settings):
-            chunk, result = _translate_part(part, translator, settings, done, targets, progress)
-            writer.add(chunk, part)
-            for pair in chunk.pairs:
-                total += pair.scores.score
-            targets += len(result.target_sentences)
-            notes.extend(note for note in result.notes if note not in notes)
-            if part.lead == " " and CONTINUED_NOTE not in notes:
-                notes.append(CONTINUED_NOTE)
-            done = DocumentSummary(
-                pairs=done.pairs + len(chunk.pairs),
-                sentences=done.sentences + len(result.source_sentences),
-                mean_score=None,
-                flagged=done.flagged + sum(1 for p in chunk.pairs if p.scores.flags),
-            )
-        if not done.sentences:
-            notes.append(EMPTY_NOTE)
-        finished = replace(done, mean_score=total / done.pairs if done.pairs else None, notes=tuple(notes))
-        return finished, writer.commit(finished)
+            prepared = prepare_units(part.document, settings)
+            translations = translator.translate(list(prepared.units), progress) if prepared.units else []
+            document.add(part, prepared, translations)
+        return document.commit()
+    finally:
+        document.abort()

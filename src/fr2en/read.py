@@ -692,6 +692,15 @@ def _formatted_part(path: Path, scan: FileScan, module_name: str, settings: Sett
     return TextPart(source.document, 0, 0, "", output)
 
 
+def unchanged_since(path: Path, scan: FileScan) -> bool:
+    """Whether the file at ``path`` still holds the bytes ``scan`` saw (re-read only if its stat moved).
+
+    InputError when it can no longer be opened or read.
+    """
+    with _Source.open(path, scan.name) as source:
+        return source.unchanged_since(scan)
+
+
 def read_parts(
     path: Path,
     scan: FileScan,

@@ -10,13 +10,17 @@ converted model is cached.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.types import Translation
+
+if TYPE_CHECKING:
+    from fr2en.translate.batching import BatchLimits
+    from fr2en.translate.vocab import MarianVocab
 
 # Called with (units done, units in all) as batches finish.
 Progress = Callable[[int, int], None]
@@ -48,6 +52,50 @@ class Translator(Protocol):
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences``, returning one Translation each, in the same order."""
         ...
+
+
+def count_tokens_of(translator: Translator) -> Callable[[str], int]:
+    """How ``translator`` counts a sentence's source tokens (whitespace words + 1 if it cannot say)."""
+    count: Callable[[str], int] | None = getattr(translator, "count_tokens", None)
+    return count if count is not None else (lambda text: len(text.split()) + 1)
+
+
+def limits_of(translator: Translator, settings: ModelSettings) -> BatchLimits:
+    """The limits of one of ``translator``'s model batches (those of ``settings`` if it cannot say)."""
+    limits: Callable[[], BatchLimits] | None = getattr(translator, "batch_limits", None)
+    if limits is not None:
+        return limits()
+    from fr2en.translate.engine import batch_limits
+
+    return batch_limits(settings)
+
+
+def translate_batches(
+    translator: Translator, batches: Sequence[Sequence[str]]
+) -> Iterator[list[Translation]]:
+    """Translate planned batches with ``translator``, each batch by itself, yielding them in order.
+
+    One call per planned batch is the contract (a remote executor calls it with one batch); a
+    backend that can runs the batches' model batches side by side (``translate_batches``).
+    """
+    run: Callable[[Sequence[Sequence[str]]], Iterator[list[Translation]]] | None = getattr(
+        translator, "translate_batches", None
+    )
+    if run is not None:
+        return iter(run(batches))
+    return (translator.translate(list(batch)) for batch in batches)
+
+
+def planned_limits(settings: ModelSettings, backend: str, device: str) -> BatchLimits:
+    """The batch limits the backend would report once loaded, computed without loading it."""
+    from fr2en.translate.engine import available_cores, backend_limits
+
+    if backend == "ct2":
+        from fr2en.translate.ct2 import split_threads
+
+        workers = 1 if device == "cuda" else split_threads(settings.threads or available_cores())[0]
+        return backend_limits(settings, device, per_beam=False, workers=workers)
+    return backend_limits(settings, device, per_beam=True)
 
 
 def resolve_backend(requested: str) -> str:
@@ -136,6 +184,7 @@ class LazyTranslator:
         self.settings = settings
         self.translator: Translator | None = None
         self._info: ModelInfo | None = None
+        self._vocab: MarianVocab | None = None
 
     @property
     def info(self) -> ModelInfo:
@@ -160,3 +209,27 @@ class LazyTranslator:
         if not sentences:
             return []
         return self.get().translate(sentences, progress)
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens of ``text``, from the model's tokenizer files alone (the model stays unloaded)."""
+        if self.translator is not None:
+            return count_tokens_of(self.translator)(text)
+        if self._vocab is None:
+            from fr2en.translate.locate import resolve_model
+            from fr2en.translate.vocab import MarianVocab
+
+            self._vocab = MarianVocab(resolve_model(self.settings.name, self.settings.revision).path)
+        return self._vocab.count(text)
+
+    def batch_limits(self) -> BatchLimits:
+        """The loaded backend's batch limits, planned without loading it."""
+        info = self.info
+        return planned_limits(self.settings, info.backend, info.device)
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        """Translate planned batches, loading the model first if needed (never for no batches)."""
+        if not batches:
+            return iter(())
+        return translate_batches(self.get(), batches)

@@ -81,6 +81,27 @@ def plan_batches(
     return batches
 
 
+@dataclass(frozen=True)
+class BatchLimits:
+    """What one model batch may hold: padded source tokens, sentences, and batches run side by side."""
+
+    budget_tokens: int
+    max_sentences: int
+    workers: int = 1
+
+
+def plan_window(lengths: Sequence[int], limits: BatchLimits) -> tuple[tuple[int, ...], ...]:
+    """The batch plan of a window of sentences of ``lengths`` tokens: tuples of their indices.
+
+    Plain data, a pure function of the lengths and the limits (see :func:`plan_batches`), so that
+    any executor, fresh or resumed, local or remote, forms the same batches from the same window.
+    """
+    return tuple(
+        tuple(batch)
+        for batch in plan_batches(lengths, limits.budget_tokens, limits.max_sentences, limits.workers)
+    )
+
+
 def max_new_tokens(source_tokens: int, ratio: float, margin: int, window: int) -> int:
     """The generation cap for ``source_tokens`` source tokens: a ratio plus a margin, within the window."""
     return max(1, min(window, math.ceil(ratio * source_tokens) + margin))

@@ -27,7 +27,15 @@ from typing import TypeVar
 
 from fr2en._version import __version__
 from fr2en.config import ModelSettings, cache_dir
-from fr2en.translate import ModelInfo, Progress, Translator
+from fr2en.translate import (
+    ModelInfo,
+    Progress,
+    Translator,
+    count_tokens_of,
+    limits_of,
+    translate_batches,
+)
+from fr2en.translate.batching import BatchLimits
 from fr2en.types import Translation
 
 CACHE_FILE = "translations.sqlite3"
@@ -228,3 +236,37 @@ class CachedTranslator:
         elif progress is not None:
             progress(len(unique), len(unique))
         return [found[s] for s in sentences]
+
+    def count_tokens(self, text: str) -> int:
+        """The wrapped translator's token count."""
+        return count_tokens_of(self.inner)(text)
+
+    def batch_limits(self) -> BatchLimits:
+        """The wrapped translator's batch limits."""
+        return limits_of(self.inner, self.settings)
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        """Translate planned batches, looking each batch up as a whole, so the cache never changes them.
+
+        A batch whose sentences are all stored is answered from the cache; any other is translated
+        in full by the wrapped translator (what it would get without the cache) and stored.
+        """
+        answered: list[dict[str, Translation] | None] = []
+        for batch in batches:
+            unique = list(dict.fromkeys(batch))
+            found = self.cache.get_many(self.key, unique) if unique else {}
+            complete = len(found) == len(unique)
+            self.hits += len(found) if complete else 0
+            self.misses += 0 if complete else len(unique)
+            answered.append(found if complete else None)
+        missing = [list(batch) for batch, found in zip(batches, answered, strict=True) if found is None]
+        fresh = translate_batches(self.inner, missing) if missing else iter(())
+        for batch, stored in zip(batches, answered, strict=True):
+            if stored is not None:
+                yield [stored[s] for s in batch]
+                continue
+            translations = next(fresh)
+            self.cache.put_many(self.key, list(zip(batch, translations, strict=True)))
+            yield translations

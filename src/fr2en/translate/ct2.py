@@ -27,8 +27,15 @@ from typing import Any
 from fr2en.config import ModelSettings, cache_dir, cached_folder
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import UnitResult, max_new_tokens
-from fr2en.translate.engine import available_cores, batch_limits, score_pairs, translate_sentences
+from fr2en.translate.batching import BatchLimits, UnitResult, max_new_tokens
+from fr2en.translate.engine import (
+    available_cores,
+    backend_limits,
+    device_batch_shape,
+    score_pairs,
+    translate_planned,
+    translate_sentences,
+)
 from fr2en.translate.locate import LocatedModel
 from fr2en.translate.runtime import CT2_CUDA_REMEDY, ProbeResult, pick_device, record
 from fr2en.translate.vocab import MarianVocab
@@ -197,7 +204,7 @@ class CT2Translator:
         """Translate ``sentences`` in order; see the module docstring for how."""
         # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
         # buffers), so beam search need not shrink the token budget as the torch backend's must.
-        sized, budget, hypotheses = batch_limits(self.settings, self.device, per_beam=False)
+        sized, budget, hypotheses = device_batch_shape(self.settings, self.device, per_beam=False)
         try:
             return translate_sentences(
                 sentences,
@@ -214,6 +221,23 @@ class CT2Translator:
             if not _missing_cuda_library(exc, self.device):
                 raise
             raise _cuda_failure(exc) from None
+
+    def batch_limits(self) -> BatchLimits:
+        """The limits of one model batch, as :meth:`translate` plans them."""
+        return backend_limits(self.settings, self.device, per_beam=False, workers=self.inter_threads)
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        """Translate planned batches (see :func:`translate_planned`), each as it is done."""
+        return translate_planned(
+            batches,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            limits=self.batch_limits(),
+        )
 
     def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
         # Keep every worker busy with one batch and one more queued; collect in order.
@@ -245,7 +269,7 @@ class CT2Translator:
             "return_scores": True,
             "return_end_token": True,
         }
-        return _Running(self.translator.translate_batch(batch, asynchronous=True, **options), caps)
+        return _Running(self.translator.translate_batch(batch, asynchronous=True, **options), caps, batch)
 
     def _result(self, running: _Running, row: int) -> UnitResult:
         """One row's UnitResult from CTranslate2's result."""
@@ -255,18 +279,30 @@ class CT2Translator:
         # penalty 1, end-of-sentence counted); it gives no single token's, hence no min_logprob.
         mean = float(result.scores[0]) if result.scores else None
         # A batch decodes up to its longest row's cap; a row that ran past its own is cut back to
-        # it, so that what a sentence gets does not depend on its neighbours in the batch. That is
-        # exact for greedy search; with a beam, and for the mean log-prob (of the longer output),
-        # it is near enough for what is a runaway output anyway (flagged hit_limit).
+        # it, so that what a sentence gets does not depend on its neighbours in the batch (exact for
+        # greedy search, which CTranslate2 runs batch-invariantly; with a beam the cut hypothesis
+        # may differ from the one the row would keep alone).
         own = max(1, running.caps[row] - 1)
         pieces = pieces[:own]
+        # Without an end-of-sentence token, decoding stopped at the cap.
+        hit_limit = not pieces or pieces[-1] != self.vocab.eos
+        logprob_sum = mean * len(pieces) if mean is not None and pieces else None
+        if hit_limit and pieces and self.forced_output_tokens is None:
+            # The batch's mean covers the tokens decoded past this row's cap too: score the kept
+            # pieces exactly, by themselves, so that the evidence is the same in any batch.
+            logprob_sum = self._exact_logprob_sum(running.sources[row], pieces)
         return UnitResult(
             text=self.vocab.detokenize(pieces),
             tokens=len(pieces),
-            logprob_sum=mean * len(pieces) if mean is not None and pieces else None,
-            # Without an end-of-sentence token, decoding stopped at the cap.
-            hit_limit=not pieces or pieces[-1] != self.vocab.eos,
+            logprob_sum=logprob_sum,
+            hit_limit=hit_limit,
         )
+
+    def _exact_logprob_sum(self, source: list[str], pieces: list[str]) -> float:
+        """The total log-probability of ``pieces`` (no end-of-sentence) given ``source``, scored alone."""
+        [scored] = self.translator.score_batch([source], [pieces], max_input_length=0)
+        # score_batch appends the end-of-sentence token to the target and scores it last: leave it out.
+        return float(sum(list(scored.log_probs)[: len(pieces)]))
 
     def score_translations(
         self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
@@ -294,7 +330,8 @@ class CT2Translator:
 
 @dataclass(frozen=True)
 class _Running:
-    """A batch handed to CTranslate2: its rows' async results and their own length caps."""
+    """A batch handed to CTranslate2: its rows' async results, their own length caps and sources."""
 
     handles: list[Any]
     caps: list[int]
+    sources: list[list[str]]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fr2en.config import ModelSettings
 from fr2en.translate import Progress
-from fr2en.translate.batching import UnitResult, plan_batches, plan_work, rejoin
+from fr2en.translate.batching import BatchLimits, UnitResult, plan_batches, plan_work, rejoin
 from fr2en.translate.vocab import MarianVocab
 from fr2en.types import Translation
 
@@ -43,7 +43,9 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def batch_limits(settings: ModelSettings, device: str, *, per_beam: bool) -> tuple[ModelSettings, int, int]:
+def device_batch_shape(
+    settings: ModelSettings, device: str, *, per_beam: bool
+) -> tuple[ModelSettings, int, int]:
     """The batch shape for ``device``: (settings with its batch sizes, token budget, hypothesis cap).
 
     On a CPU, ``batch_tokens`` and ``max_batch_sentences`` as set and at most
@@ -76,6 +78,64 @@ def forced_length_settings(settings: ModelSettings, tokens: int | None) -> Model
     return replace(settings, max_new_tokens_ratio=0.0, max_new_tokens_margin=tokens)
 
 
+def batch_limits(
+    settings: ModelSettings,
+    *,
+    budget_tokens: int | None = None,
+    workers: int = 1,
+    max_hypotheses: int | None = CPU_BATCH_HYPOTHESES,
+) -> BatchLimits:
+    """The limits of one model batch (see :func:`translate_sentences` for the arguments)."""
+    beam = max(1, settings.beam)
+    budget = budget_tokens or max(settings.batch_tokens // beam, 1)
+    most = settings.max_batch_sentences
+    if max_hypotheses is not None:
+        most = max(1, min(most, max_hypotheses // beam))
+    return BatchLimits(budget, most, max(1, workers))
+
+
+def backend_limits(settings: ModelSettings, device: str, *, per_beam: bool, workers: int = 1) -> BatchLimits:
+    """The limits of one model batch of a backend on ``device`` (see :func:`device_batch_shape`)."""
+    sized, budget, hypotheses = device_batch_shape(settings, device, per_beam=per_beam)
+    return batch_limits(sized, budget_tokens=budget, workers=workers, max_hypotheses=hypotheses)
+
+
+def translate_planned(
+    batches: Sequence[Sequence[str]],
+    *,
+    vocab: MarianVocab,
+    settings: ModelSettings,
+    window: int,
+    run_batches: RunBatches,
+    limits: BatchLimits,
+) -> Iterator[list[Translation]]:
+    """Translate planned batches of sentences; yields each batch's Translations, in order, as it is done.
+
+    What a planned batch gets depends on its sentences only, never on the other batches: its
+    sentences are cleaned, deduplicated and cut to the window as in :func:`translate_sentences`,
+    and its units go to the model by themselves (in more than one model batch only when cut
+    sentences overflow ``limits``). All the batches' model batches are handed to ``run_batches`` in
+    one stream, so a backend that runs batches side by side stays busy.
+    """
+    plans = [plan_work(batch, vocab.count, window - 1) for batch in batches]
+    model_batches: list[list[list[str]]] = []
+    owners: list[tuple[int, list[int]]] = []
+    for number, plan in enumerate(plans):
+        pieces = [vocab.pieces(unit) for unit in plan.units]
+        for rows in plan_batches([len(p) for p in pieces], limits.budget_tokens, limits.max_sentences):
+            model_batches.append([pieces[i] for i in rows])
+            owners.append((number, rows))
+    outputs = iter(run_batches(model_batches)) if model_batches else iter(())
+    position = 0
+    for number, plan in enumerate(plans):
+        results: list[UnitResult] = [UnitResult("")] * len(plan.units)
+        while position < len(owners) and owners[position][0] == number:
+            for index, result in zip(owners[position][1], next(outputs), strict=True):
+                results[index] = result
+            position += 1
+        yield rejoin(plan, results)
+
+
 def translate_sentences(
     sentences: Sequence[str],
     *,
@@ -100,12 +160,10 @@ def translate_sentences(
     # The window counts the end-of-sentence token too; one more token of room keeps every unit safe.
     plan = plan_work(sentences, vocab.count, window - 1)
     pieces = [vocab.pieces(unit) for unit in plan.units]
-    beam = max(1, settings.beam)
-    budget = budget_tokens or max(settings.batch_tokens // beam, 1)
-    most = settings.max_batch_sentences
-    if max_hypotheses is not None:
-        most = max(1, min(most, max_hypotheses // beam))
-    batches = plan_batches([len(p) for p in pieces], budget, most, workers)
+    limits = batch_limits(
+        settings, budget_tokens=budget_tokens, workers=workers, max_hypotheses=max_hypotheses
+    )
+    batches = plan_batches([len(p) for p in pieces], limits.budget_tokens, limits.max_sentences, workers)
     results: list[UnitResult] = [UnitResult("")] * len(pieces)
     done = 0
     outputs = run_batches([[pieces[i] for i in batch] for batch in batches])

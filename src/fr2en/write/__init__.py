@@ -86,7 +86,12 @@ class DocumentWriter:
     exception (or calling :meth:`abort`) removes the temporary files.
     """
 
-    def __init__(self, base: Path, formats: Sequence[str], header: DocumentHeader) -> None:
+    def __init__(
+        self, base: Path, formats: Sequence[str], header: DocumentHeader, *, sync: bool = True
+    ) -> None:
+        # Without ``sync`` the files are renamed into place without waiting for the disk: for a
+        # caller that records their SHA-256 (the batch manifest) and checks it before trusting them.
+        self.sync = sync
         self.header = header
         self.base = base
         self.in_place: InPlaceOutput | None = None
@@ -156,7 +161,7 @@ class DocumentWriter:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
             rebuilt = self._rebuilt()
             for _, stream, temporary, path in self.open:
-                _finish(stream, temporary, path)
+                _finish(stream, temporary, path, self.sync)
             if rebuilt is not None:
                 os.replace(*rebuilt)
                 self.rebuilt = None
