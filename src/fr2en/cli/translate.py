@@ -47,6 +47,15 @@ def translate_command(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Neither read nor fill the translation cache (see README, Batch jobs)."
     ),
+    executor: str = typer.Option(
+        "local", "--executor", help="local, or ray: translate on a Ray cluster (fr2en[ray]; docs/ray.md)."
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Ray cluster address (default: RAY_ADDRESS, else a local Ray)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Translation actors with --executor ray (default: one per CPU)."
+    ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     settings = settings_from(
@@ -54,6 +63,7 @@ def translate_command(
         model={"name": model, "beam": beam, "backend": backend, "device": device, "unit": unit},
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
+        ray={"address": ray_address, "workers": workers},
     )
     if "-" in paths:
         if len(paths) > 1:
@@ -75,6 +85,7 @@ def translate_command(
         show_progress=False if quiet else None,
         force=force,
         cache=not no_cache,
+        executor=executor,
     )
     done = sum(1 for d in report.documents if d.status == "done")
     skipped = sum(1 for d in report.documents if d.status == "skipped")
