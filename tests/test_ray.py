@@ -1,0 +1,190 @@
+"""``--executor ray``: the same outputs as a local run, from actors on a real two-node Ray on loopback.
+
+One Ray for the whole module (a head and one more node, one CPU each, every address 127.0.0.1),
+the tiny model, a few documents: good ones, an empty one, a Windows-1252 one and a binary one.
+Each test is bounded by an alarm, so that a Ray that hangs fails the test instead of the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from fr2en.cli import app
+from fr2en.executors.ray import RayTranslator
+from fr2en.translate import Progress
+from fr2en.types import Translation
+
+from .conftest import TINY_CONFIG
+
+# Read by Ray when it is imported: Ray 2.60 then gives every node 127.0.0.1 (without it, the
+# machine's own address). Usage statistics off.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+pytestmark = [pytest.mark.ray, pytest.mark.model]
+
+LIMIT_SECONDS = 240
+
+
+@pytest.fixture(autouse=True)
+def bounded() -> Iterator[None]:
+    """Fail a test that runs past LIMIT_SECONDS (a hung Ray) instead of hanging the suite."""
+
+    def expire(number: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"Ray test ran past {LIMIT_SECONDS} s")
+
+    saved = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(LIMIT_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, saved)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A head and one more node, one CPU each, on 127.0.0.1, usage statistics off; the driver joins it."""
+    from ray.cluster_utils import Cluster
+
+    loopback = "127.0.0.1"
+    made = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": 1, "include_dashboard": False, "node_ip_address": loopback},
+    )
+    try:
+        made.add_node(num_cpus=1, node_ip_address=loopback)
+        made.wait_for_nodes()
+        ray.init(address=made.address, _node_ip_address=loopback, log_to_driver=False, logging_level="error")
+        yield made
+    finally:
+        ray.shutdown()
+        made.shutdown()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Good articles, an empty file, a Windows-1252 one and a binary one."""
+    root = tmp_path_factory.mktemp("ray-inputs")
+    for number in range(3):
+        sentences = [f"Le rapport {number} décrit la phrase {s} avec soin." for s in range(5)]
+        (root / f"good{number}.txt").write_text(
+            " ".join(sentences[:2]) + "\n\n" + " ".join(sentences[2:]) + "\n", encoding="utf-8"
+        )
+    (root / "empty.txt").write_text("", encoding="utf-8")
+    (root / "legacy.txt").write_bytes("L'été à Noël coûte très cher. Ça dépend.\n".encode("cp1252"))
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of two sentences, so that a run has several and both actors get some."""
+    monkeypatch.setenv("FR2EN_MODEL_MAX_BATCH_SENTENCES", "2")
+
+
+def translate(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["translate", *args, "--config", str(TINY_CONFIG), "--no-cache", "-q"])
+    return result.exit_code, result.output
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every output but the run's report and manifest (timings, nodes)."""
+    skip = {"report.json", "report.html", "manifest.jsonl"}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
+
+
+@pytest.fixture(scope="module")
+def local(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, bytes]]:
+    """The local executor's exit code and outputs."""
+    out = tmp_path_factory.mktemp("ray-local")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FR2EN_MODEL_MAX_BATCH_SENTENCES", "2")
+        code, _ = translate(str(folder), "-o", str(out))
+    return code, outputs(out)
+
+
+def report(out: Path) -> list[dict[str, Any]]:
+    import json
+
+    documents: list[dict[str, Any]] = json.loads((out / "report.json").read_text())["documents"]
+    return documents
+
+
+def test_both_nodes_stay_on_loopback(cluster: Any) -> None:
+    nodes = [n for n in ray.nodes() if n["Alive"]]
+    assert len(nodes) == 2
+    assert {n["NodeManagerAddress"] for n in nodes} == {"127.0.0.1"}
+
+
+def test_ray_gives_the_local_bytes_and_exit_code_on_two_nodes_and_resumes(
+    cluster: Any, folder: Path, local: tuple[int, dict[str, bytes]], tmp_path: Path
+) -> None:
+    out = tmp_path / "ray"
+    code, output = translate(str(folder), "-o", str(out), "--executor", "ray", "--workers", "2")
+    assert (code, outputs(out)) == local, output
+    assert code == 1  # the binary file fails, alone
+    documents = {Path(d["input"]).name: d for d in report(out)}
+    assert documents["binary.txt"]["status"] == "failed"
+    translated = [d for d in documents.values() if d["status"] == "done" and d["sentences"]]
+    assert translated and all(d["nodes"] for d in translated)
+    alive = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+    assert {node for d in translated for node in d["nodes"]} == alive  # both nodes translated
+
+    code, output = translate(str(folder), "-o", str(out), "--executor", "ray", "--workers", "2")
+    assert code == 1, output
+    statuses = {Path(d["input"]).name: d["status"] for d in report(out)}
+    assert statuses == {name: ("failed" if name == "binary.txt" else "skipped") for name in statuses}
+    assert outputs(out) == local[1]
+
+
+class KillsAnActor(RayTranslator):
+    """Kills one actor's process (SIGKILL) once the first batch is back."""
+
+    killed: int | None = None
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        for translations in super().translate_batches(batches, progress):
+            if self.killed is None:
+                victim = self.actors[0]
+                self.killed = ray.get(victim.pid.remote())
+                ray.get(victim.ready.remote())  # alive now...
+                os.kill(self.killed, signal.SIGKILL)  # ...and dead, with batches queued at it
+            yield translations
+
+
+def test_a_killed_actor_is_restarted_and_every_document_is_done_once(
+    cluster: Any, folder: Path, local: tuple[int, dict[str, bytes]], tmp_path: Path
+) -> None:
+    from fr2en.batch import run_batch
+    from fr2en.config import load_settings
+
+    settings = load_settings(TINY_CONFIG, {"ray": {"workers": 2}})
+    out = tmp_path / "killed"
+    with KillsAnActor(settings) as engine:
+        result = run_batch([folder], out, settings, translator=engine, cache=False, show_progress=False)
+        assert engine.killed is not None
+        deadline = time.monotonic() + 60
+        while True:  # Ray restarted the actor: a new process
+            try:
+                if ray.get(engine.actors[0].pid.remote(), timeout=10) != engine.killed:
+                    break
+            except ray.exceptions.RayError:
+                pass
+            assert time.monotonic() < deadline
+    assert [d.status for d in result.documents].count("done") == 5
+    assert outputs(out) == local[1]
+    assert sum(1 for line in (out / "manifest.jsonl").read_text().splitlines() if line.strip()) == 5
