@@ -74,7 +74,7 @@ class RayTimings:
 class _Actor:
     """One translation actor: its model, loaded once; the node it runs on."""
 
-    def __init__(self, settings: Settings, environ: dict[str, str]) -> None:
+    def __init__(self, settings: Settings, environ: dict[str, str], forced_output_tokens: int | None) -> None:
         import ray
 
         os.environ.update(environ)
@@ -84,7 +84,7 @@ class _Actor:
         try:
             from fr2en.translate import load_translator
 
-            self.translator = load_translator(settings.model)
+            self.translator = load_translator(settings.model, forced_output_tokens=forced_output_tokens)
         except Fr2EnError as exc:
             self.error = str(exc)
 
@@ -121,8 +121,10 @@ class RayTranslator:
     as a context manager: leaving it stops the actors, and a Ray that it started.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, forced_output_tokens: int | None = None) -> None:
         self.settings = settings
+        # Every output forced to this many tokens (benchmarks only; see load_translator).
+        self.forced_output_tokens = forced_output_tokens
         self.plan = LazyTranslator(settings.model)
         self.timings = RayTimings()
         self.actors: list[Any] = []
@@ -225,7 +227,8 @@ class RayTranslator:
             scheduling_strategy="SPREAD",
         )(_Actor)
         self._ray = ray
-        self.actors = [actor_class.remote(_actor_settings(self.settings), environ) for _ in range(workers)]
+        loaded = _actor_settings(self.settings)
+        self.actors = [actor_class.remote(loaded, environ, self.forced_output_tokens) for _ in range(workers)]
         ready = ray.get([actor.ready.remote() for actor in self.actors])
         errors = [error for _, error in ready if error]
         if errors:
