@@ -73,7 +73,9 @@ def worker(argv: Sequence[str]) -> None:
         timings = {"ray_start_s": 0.0, "load_s": time.perf_counter() - began}
         extra = {"workers": 1, "nodes": 1}
     steady = time.perf_counter()
-    report = run_batch([plan["folder"]], out, settings, translator=translator, show_progress=False, cache=False)
+    report = run_batch(
+        [plan["folder"]], out, settings, translator=translator, show_progress=False, cache=False
+    )
     ended = time.perf_counter()
     if closer is not None:
         closer()
@@ -156,7 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result = run_one(kind, args.beam, Path(tmp) / "plan.json")
                 runs[kind].append(result)
                 rate = result["sentences"] / result["steady_s"]
-                print(f"round {round_index + 1}/{args.rounds}: {kind}: {rate:.2f} sent/s steady", file=sys.stderr)
+                print(
+                    f"round {round_index + 1}/{args.rounds}: {kind}: {rate:.2f} sent/s steady",
+                    file=sys.stderr,
+                )
     rows = []
     for kind in SYSTEMS:
         found = runs[kind]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,8 +30,19 @@ from .conftest import TINY_CONFIG
 # machine's own address). Usage statistics off.
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-ray = pytest.importorskip("ray", reason="the ray extra is not installed")
-pytestmark = [pytest.mark.ray, pytest.mark.model]
+try:
+    import ray
+except ImportError:  # pragma: no cover - CI installs the extra
+    ray = None
+
+
+def needs_ray(test: Any) -> Any:
+    """Marks a test that runs Ray and the tiny model; skipped where the ray extra is not installed."""
+    marks = (pytest.mark.ray, pytest.mark.model, pytest.mark.skipif(ray is None, reason="no ray extra"))
+    for mark in marks:
+        test = mark(test)
+    return test
+
 
 LIMIT_SECONDS = 240
 
@@ -122,12 +134,47 @@ def report(out: Path) -> list[dict[str, Any]]:
     return documents
 
 
+def test_executor_ray_without_the_extra_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    (tmp_path / "a.txt").write_text("Le chat dort.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["translate", str(tmp_path), "-o", str(tmp_path / "out"), "--executor", "ray"]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'fr2en[ray]'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_executor_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Le chat dort.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["translate", str(tmp_path), "-o", str(tmp_path / "out"), "--executor", "dask"]
+    )
+    assert result.exit_code == 2
+    assert "choose local or ray" in result.output
+
+
+def test_the_ray_settings_come_from_flags_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fr2en.config import load_settings
+
+    monkeypatch.setenv("FR2EN_RAY_WORKERS", "3")
+    monkeypatch.setenv("FR2EN_RAY_CPUS_PER_WORKER", "0.25")
+    settings = load_settings()
+    assert (settings.ray.workers, settings.ray.cpus_per_worker, settings.ray.address) == (3, 0.25, "")
+    assert load_settings(None, {"ray": {"workers": 5, "address": "ray://h:10001"}}).ray.workers == 5
+
+
+@needs_ray
 def test_both_nodes_stay_on_loopback(cluster: Any) -> None:
     nodes = [n for n in ray.nodes() if n["Alive"]]
     assert len(nodes) == 2
     assert {n["NodeManagerAddress"] for n in nodes} == {"127.0.0.1"}
 
 
+@needs_ray
 def test_ray_gives_the_local_bytes_and_exit_code_on_two_nodes_and_resumes(
     cluster: Any, folder: Path, local: tuple[int, dict[str, bytes]], tmp_path: Path
 ) -> None:
@@ -166,6 +213,7 @@ class KillsAnActor(RayTranslator):
             yield translations
 
 
+@needs_ray
 def test_a_killed_actor_is_restarted_and_every_document_is_done_once(
     cluster: Any, folder: Path, local: tuple[int, dict[str, bytes]], tmp_path: Path
 ) -> None:

@@ -242,7 +242,11 @@ class RayTranslator:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         address = self.settings.ray.address or os.environ.get("RAY_ADDRESS", "")
         saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "error"}
+        options: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "logging_level": "error",
+        }
         try:
             if address:
                 ray.init(address=address, **options)
