@@ -383,7 +383,9 @@ def run_batch(
 
         key = run_key(run_signature(planned, settings), settings.output.formats)
         by_index: dict[int, DocumentReport] = {}
-        job = _Job(out, settings, engine, manifest, key, force, display, by_index, debug, stop.check, nodes_of)
+        job = _Job(
+            out, settings, engine, manifest, key, force, display, by_index, debug, stop.check, nodes_of
+        )
         display.start_documents(len(files))
         try:
             WindowExecutor(engine, settings, progress=progress, debug=debug).run(_documents(files, job))
