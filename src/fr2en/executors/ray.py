@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 EXTRA_HINT = "pip install 'fr2en[ray]'"
 # Environment variables the actors need to find the model and behave like the driver.
 _PASSED_ENV = ("FR2EN_", "HF_", "TRANSFORMERS_", "CT2_")
+# Times a batch is tried again on a restarted actor after its actor died.
+_TASK_RETRIES = 3
 # Batches waiting at each actor, so that it never idles while the driver collects a result.
 _DEPTH = 2
 
@@ -217,13 +219,21 @@ class RayTranslator:
             self._init(ray)
         started = time.perf_counter()
         settings = self.settings.ray
-        workers = settings.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        resources = ray.cluster_resources()
+        if settings.workers:
+            workers = settings.workers
+        elif settings.gpus_per_worker:
+            workers = max(1, int(resources.get("GPU", 0) / settings.gpus_per_worker))
+        else:
+            workers = max(1, int(resources.get("CPU", 1)))
         environ = {k: v for k, v in os.environ.items() if k.startswith(_PASSED_ENV)}
         actor_class = ray.remote(
             num_cpus=settings.cpus_per_worker,
             num_gpus=settings.gpus_per_worker,
             max_restarts=-1,
-            max_task_retries=-1,
+            # A batch that kills its actor every time (a poison input) fails after a few tries, and
+            # is then retried one document at a time by the executor, so its document fails alone.
+            max_task_retries=_TASK_RETRIES,
             scheduling_strategy="SPREAD",
         )(_Actor)
         self._ray = ray
@@ -253,7 +263,7 @@ class RayTranslator:
             else:
                 ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)
                 self._started_ray = True
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except Exception as exc:
             where = address or "a local Ray"
             raise UsageError(f"cannot start or reach Ray ({where}): {str(exc).splitlines()[0]}") from None
         finally:
