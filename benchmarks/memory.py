@@ -17,6 +17,16 @@ number, five to a paragraph.
 - ``whole``: the same file through the non-streaming path (``read_file`` → ``translate_document`` →
   ``write_outputs``), for comparison.
 - ``tiny``: ``run_batch`` with the real tiny model (torch, transformers), at small sizes.
+- ``folder``: ``run_batch`` with the real tiny model over a folder of N small documents
+  (``--folders``, ``--folder-sentences`` each): the documents stream through shared batches, and
+  only a few hundred bytes per document (its report row, its manifest line) may stay.
+
+The checks of issue 12 (the streaming executor)::
+
+    python benchmarks/memory.py --sizes "" --whole-sizes "" --tiny-sizes 1,8 --folders 100,10000
+
+print, at the end, the peak of the largest of each kind against the smallest (targets: 8 MB within
+1.1× of 1 MB, 10,000 documents within 1.2× of 100).
 """
 
 from __future__ import annotations
@@ -74,6 +84,20 @@ class FastTranslator:
         return [Translation(s, s.upper(), -0.4, -1.2, len(s) // 4 + 1) for s in sentences]
 
 
+def write_folder(folder: Path, documents: int, sentences: int) -> None:
+    """``documents`` small French articles of ``sentences`` unique sentences each."""
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    folder.mkdir(parents=True, exist_ok=True)
+    number = 0
+    for index in range(documents):
+        picked = []
+        for _ in range(sentences):
+            line = lines[number % len(lines)].rstrip()
+            picked.append(f"{line.rstrip('.?!')} (brève n° {number}).")
+            number += 1
+        (folder / f"breve-{index:05d}.txt").write_text(" ".join(picked) + "\n", encoding="utf-8")
+
+
 def child(mode: str, source: Path, out: Path) -> None:
     """Translate ``source`` into ``out`` one way, then print what it cost as JSON."""
     from fr2en.batch import run_batch
@@ -90,16 +114,16 @@ def child(mode: str, source: Path, out: Path) -> None:
         write_outputs(result, out / source.stem, settings.output.formats)
         sentences = len(result.source_sentences)
     else:
-        if mode == "tiny":
+        if mode in ("tiny", "folder"):
             settings = load_settings(REPO / "configs" / "tiny.toml", environ={})
             translator = None
         else:
             settings = load_settings(environ={})
             translator = FastTranslator()
         report = run_batch([source], out, settings, translator=translator, show_progress=False)  # type: ignore[arg-type]
-        [document] = report.documents
-        assert document.status == "done", document.error
-        sentences = document.sentences
+        failed = [d.error for d in report.documents if d.status != "done"]
+        assert not failed, failed[:3]
+        sentences = sum(d.sentences for d in report.documents)
     print(
         json.dumps(
             {"seconds": time.perf_counter() - started, "sentences": sentences, "peak_mb": peak_rss_mb()}
@@ -107,13 +131,19 @@ def child(mode: str, source: Path, out: Path) -> None:
     )
 
 
-def measure(mode: str, megabytes: float, folder: Path) -> dict[str, float]:
-    source = folder / f"french-{megabytes:g}mb.txt"
-    if not source.exists():
-        write_french(source, megabytes)
+def measure(mode: str, megabytes: float, folder: Path, folder_sentences: int = 2) -> dict[str, float]:
+    """One measurement in a fresh process; for ``folder``, ``megabytes`` is the number of documents."""
+    if mode == "folder":
+        source = folder / f"breves-{megabytes:g}"
+        if not source.exists():
+            write_folder(source, int(megabytes), folder_sentences)
+    else:
+        source = folder / f"french-{megabytes:g}mb.txt"
+        if not source.exists():
+            write_french(source, megabytes)
     out = folder / f"out-{mode}-{megabytes:g}"
     env = {**os.environ, "FR2EN_CACHE_DIR": str(folder / f"cache-{mode}-{megabytes:g}")}
-    if mode == "tiny":
+    if mode in ("tiny", "folder"):
         # The tiny model is built once, in the caller's cache; each run still gets a fresh translation cache.
         model = Path(os.environ.get("FR2EN_CACHE_DIR", folder / "tiny-cache")) / "models" / "tiny-v1"
         if not model.exists():
@@ -133,7 +163,11 @@ def measure(mode: str, megabytes: float, folder: Path) -> dict[str, float]:
     if done.returncode != 0:
         raise SystemExit(f"{mode} {megabytes:g} MB failed:\n{done.stderr}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["input_mb"] = source.stat().st_size / 1_000_000
+    if mode == "folder":
+        result["input_mb"] = sum(p.stat().st_size for p in source.iterdir()) / 1_000_000
+        result["documents"] = megabytes
+    else:
+        result["input_mb"] = source.stat().st_size / 1_000_000
     return result
 
 
@@ -146,6 +180,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,50", help="MB streamed with the stand-in translator")
     parser.add_argument("--whole-sizes", default="1,10", help="MB through the whole-document path")
     parser.add_argument("--tiny-sizes", default="", help="MB streamed through the tiny model (slow)")
+    parser.add_argument("--folders", default="", help="documents per folder through the tiny model (slow)")
+    parser.add_argument("--folder-sentences", type=int, default=2, help="sentences per folder document")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SOURCE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -153,19 +189,41 @@ def main() -> None:
         child(mode, Path(source), Path(out))
         return
     print(
-        f"{'mode':<7} {'input MB':>9} {'sentences':>10} {'seconds':>8} {'peak RSS MB':>12} {'× smallest':>10}"
+        f"{'mode':<7} {'input MB':>9} {'documents':>9} {'sentences':>10} {'seconds':>8} {'peak RSS MB':>12} "
+        f"{'× smallest':>10}"
     )
+    growth: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="fr2en-memory-") as folder:
-        for mode, wanted in (("stream", args.sizes), ("whole", args.whole_sizes), ("tiny", args.tiny_sizes)):
+        runs = (
+            ("stream", args.sizes),
+            ("whole", args.whole_sizes),
+            ("tiny", args.tiny_sizes),
+            ("folder", args.folders),
+        )
+        for mode, wanted in runs:
             first = None
             for megabytes in sizes(wanted):
-                result = measure(mode, megabytes, Path(folder))
+                result = measure(mode, megabytes, Path(folder), args.folder_sentences)
                 first = first or result["peak_mb"]
+                documents = int(result.get("documents", 1))
                 print(
-                    f"{mode:<7} {result['input_mb']:>9.2f} {int(result['sentences']):>10} "
+                    f"{mode:<7} {result['input_mb']:>9.2f} {documents:>9} {int(result['sentences']):>10} "
                     f"{result['seconds']:>8.1f} {result['peak_mb']:>12.1f} {result['peak_mb'] / first:>10.2f}",
                     flush=True,
                 )
+                smallest = growth.get(mode, (megabytes, result["peak_mb"], 0.0))
+                growth[mode] = (smallest[0], smallest[1], result["peak_mb"])
+    limits = {"tiny": ("one article", "MB", 1.1), "folder": ("a folder", "documents", 1.2)}
+    for mode, (what, unit, limit) in limits.items():
+        if mode in growth and len(sizes(getattr(args, "tiny_sizes" if mode == "tiny" else "folders"))) > 1:
+            low, low_peak, high_peak = growth[mode]
+            high = sizes(getattr(args, "tiny_sizes" if mode == "tiny" else "folders"))[-1]
+            ratio = high_peak / low_peak
+            verdict = "ok" if ratio <= limit else "ABOVE"
+            print(
+                f"check, {what} through the tiny model: {high:g} {unit} peaks at {ratio:.2f}× "
+                f"{low:g} {unit} (target ≤ {limit}×: {verdict})"
+            )
 
 
 if __name__ == "__main__":

@@ -182,3 +182,17 @@ def test_tiny_model_records_come_back_identical(tmp_path: Path, tiny_translator,
         stored = CachedTranslator(FakeTranslator(tiny_translator.info), cache, tiny_settings.model)
         assert stored.translate(sentences) == fresh
         assert stored.misses == 0
+
+
+def test_planned_batches_are_looked_up_whole_so_the_cache_never_changes_them(tmp_path: Path) -> None:
+    fake = FakeTranslator(hook=lambda sentences: asked.append(tuple(sentences)))
+    asked: list[tuple[str, ...]] = []
+    with TranslationCache(tmp_path / "c.sqlite3") as cache:
+        cached = CachedTranslator(fake, cache, SETTINGS)
+        first = list(cached.translate_batches([["Un.", "Deux."], ["Trois."]]))
+        asked.clear()
+        # "Un." is stored, "Quatre." is not: the batch goes to the model whole, as without the cache.
+        again = list(cached.translate_batches([["Un.", "Quatre."], ["Trois.", "Deux."]]))
+    assert asked == [("Un.", "Quatre.")]
+    assert again[1] == [first[1][0], first[0][1]]
+    assert again[0][0] == first[0][0]

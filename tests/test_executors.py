@@ -145,3 +145,18 @@ def test_ct2_greedy_gives_a_document_in_a_folder_its_outputs_alone(
         run_batch([path], alone, settings, translator=translator, cache=False)
         mine = outputs_of(alone)
         assert mine and all(together[name] == data for name, data in mine.items())
+
+
+@pytest.mark.model
+def test_a_planned_batch_splits_and_rejoins_a_long_sentence_as_translate_does(
+    tiny_settings: Settings,
+) -> None:
+    pytest.importorskip("ctranslate2")
+    from fr2en.translate import load_translator, translate_batches
+
+    translator = load_translator(dataclasses.replace(tiny_settings.model, backend="ct2", beam=1, threads=1))
+    long = " ".join(f"la phrase numéro {n} continue, et encore" for n in range(120)) + "."
+    batches = [["Oui.", long, "Le chat dort."], ["Non."]]
+    planned = list(translate_batches(translator, batches))
+    assert planned[0][1].parts > 1
+    assert planned == [translator.translate(batch) for batch in batches]

@@ -221,8 +221,15 @@ class _Document:
         """The outputs being written (made on first need: a skipped document never asks for the model)."""
         if self._writer is None:
             job = self.job
+            # Not synced file by file: the manifest records every output's SHA-256 and a rerun checks
+            # it, so after a power cut an output that did not reach the disk is simply redone.
             self._writer = ScannedDocument(
-                self.item.path, self.scan, job.out / self.item.base, job.translator.info, job.settings
+                self.item.path,
+                self.scan,
+                job.out / self.item.base,
+                job.translator.info,
+                job.settings,
+                sync=False,
             )
         return self._writer
 
@@ -262,8 +269,9 @@ class _Document:
             notes=summary.notes,
             nodes=tuple(sorted(self.nodes)),
         )
+        # On disk after the model's current batch (see run_batch's progress), not line by line.
         job.manifest.record(
-            self.item.base.as_posix(), self.scan.size, self.scan.sha256, job.key, done, self.units
+            self.item.base.as_posix(), self.scan.size, self.scan.sha256, job.key, done, self.units, sync=False
         )
         job.reports[self.index] = done
         job.display.document_done()
@@ -378,6 +386,10 @@ def run_batch(
         display = stack.enter_context(ProgressDisplay(show_progress))
 
         def progress(done: int, total: int) -> None:
+            # After each of the model's batches: the documents it finished are recorded on disk (a
+            # disk that fails here fails the next document's record, which says so).
+            with contextlib.suppress(OutputError):
+                manifest.sync()
             stop.check()
             display.sentences(done, total)
 

@@ -190,8 +190,15 @@ class Manifest:
         run: str,
         report: DocumentReport,
         units: int | None = None,
+        *,
+        sync: bool = True,
     ) -> None:
-        """Append the entry of a document whose outputs were just written; OutputError if impossible."""
+        """Append the entry of a document whose outputs were just written; OutputError if impossible.
+
+        The line is flushed at once (a killed process loses nothing); with ``sync`` it is also on
+        disk before this returns, else at the next :meth:`sync` (a power cut loses only lines not yet
+        synced: those documents are redone).
+        """
         try:
             outputs = []
             for relative in report.outputs:
@@ -203,7 +210,8 @@ class Manifest:
             assert self._journal is not None
             self._journal.write(entry.to_json() + "\n")
             self._journal.flush()
-            os.fsync(self._journal.fileno())
+            if sync:
+                os.fsync(self._journal.fileno())
         except OSError as exc:
             raise OutputError(
                 f"{report.input}: outputs written but not recorded in {self.path} ({exc.strerror or exc}); "
@@ -211,9 +219,19 @@ class Manifest:
             ) from None
         self.entries[base] = entry
 
-    def close(self) -> None:
-        """Close the journal and release the folder's lock."""
+    def sync(self) -> None:
+        """Put the lines recorded so far on disk; OutputError if impossible."""
         if self._journal is not None:
+            try:
+                os.fsync(self._journal.fileno())
+            except OSError as exc:
+                raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        """Put the journal on disk, close it and release the folder's lock."""
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                os.fsync(self._journal.fileno())
             with contextlib.suppress(OSError):
                 self._journal.close()
         if self._lock is not None:

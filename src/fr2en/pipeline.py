@@ -561,8 +561,18 @@ class ScannedDocument:
     way the outputs appear (atomically) only at :meth:`commit`, once the file is found unchanged.
     """
 
-    def __init__(self, path: Path, scan: FileScan, base: Path, info: ModelInfo, settings: Settings) -> None:
+    def __init__(
+        self,
+        path: Path,
+        scan: FileScan,
+        base: Path,
+        info: ModelInfo,
+        settings: Settings,
+        *,
+        sync: bool = True,
+    ) -> None:
         self.path, self.scan, self.base, self.info, self.settings = path, scan, base, info, settings
+        self.sync = sync
         self.writer: DocumentWriter | None = None
         self.done = DocumentSummary(pairs=0, sentences=0, mean_score=None, flagged=0)
         self.targets = 0
@@ -572,7 +582,7 @@ class ScannedDocument:
     def _open(self) -> DocumentWriter:
         if self.writer is None:
             header = DocumentHeader(self.scan.name, run_signature(self.info, self.settings))
-            self.writer = DocumentWriter(self.base, self.settings.output.formats, header)
+            self.writer = DocumentWriter(self.base, self.settings.output.formats, header, sync=self.sync)
         return self.writer
 
     def add(self, part: DocumentPart, prepared: PreparedUnits, translations: Sequence[Translation]) -> None:

@@ -210,18 +210,30 @@ class WindowExecutor:
         queue = [batch for batch in plan if wanted(batch)]
         total, done = sum(len(b) for b in queue), 0
         while queue:
+            failure: Exception | None = None
             try:
                 outputs = translate_batches(self.translator, [[texts[i] for i in b] for b in queue])
-                for batch, translations in zip(list(queue), outputs, strict=True):
-                    queue.pop(0)
-                    self._deliver(window, batch, translations)
-                    done += len(batch)
-                    self._report(done, total)
             except FATAL:
                 raise
             except Exception as exc:
-                if self.debug and not isinstance(exc, Fr2EnError):
+                failure = exc
+            while queue and failure is None:
+                try:
+                    translations = next(outputs)
+                except FATAL:
                     raise
+                except Exception as exc:
+                    failure = exc
+                    break
+                batch = queue.pop(0)
+                self._deliver(window, batch, translations)
+                done += len(batch)
+                self._report(done, total)
+            if failure is not None:
+                if self.debug and not isinstance(failure, Fr2EnError):
+                    raise failure
+                # The model failed on the batch at the head of the queue: retry it document by
+                # document, then go on with a fresh stream for the rest.
                 batch = queue.pop(0)
                 self._isolate(window, batch, texts)
                 done += len(batch)

@@ -81,10 +81,11 @@ def _open_temporary(path: Path) -> tuple[IO[str], Path]:
     return os.fdopen(handle, "w", encoding="utf-8", newline="\n"), Path(name)
 
 
-def _finish(stream: IO[str], temporary: Path, path: Path) -> None:
-    """Flush ``stream`` to disk and rename its file onto ``path``."""
+def _finish(stream: IO[str], temporary: Path, path: Path, sync: bool = True) -> None:
+    """Flush ``stream`` (to disk with ``sync``) and rename its file onto ``path``."""
     stream.flush()
-    os.fsync(stream.fileno())
+    if sync:
+        os.fsync(stream.fileno())
     stream.close()
     os.replace(temporary, path)
 
@@ -109,7 +110,12 @@ class DocumentWriter:
     exception (or calling :meth:`abort`) removes the temporary files.
     """
 
-    def __init__(self, base: Path, formats: Sequence[str], header: DocumentHeader) -> None:
+    def __init__(
+        self, base: Path, formats: Sequence[str], header: DocumentHeader, *, sync: bool = True
+    ) -> None:
+        # Without ``sync`` the files are renamed into place without waiting for the disk: for a
+        # caller that records their SHA-256 (the batch manifest) and checks it before trusting them.
+        self.sync = sync
         self.header = header
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
         self.open: list[tuple[Format, IO[str], Path, Path]] = []
@@ -138,7 +144,7 @@ class DocumentWriter:
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
             for _, stream, temporary, path in self.open:
-                _finish(stream, temporary, path)
+                _finish(stream, temporary, path, self.sync)
         except OSError as exc:
             self.abort()
             raise OutputError(f"cannot write outputs of {self.header.name}: {exc.strerror or exc}") from None
