@@ -7,8 +7,10 @@ Each test is bounded by an alarm, so that a Ray that hangs fails the test instea
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -236,3 +238,38 @@ def test_a_killed_actor_is_restarted_and_every_document_is_done_once(
     assert [d.status for d in result.documents].count("done") == 5
     assert outputs(out) == local[1]
     assert sum(1 for line in (out / "manifest.jsonl").read_text().splitlines() if line.strip()) == 5
+
+
+@needs_ray
+def test_ctrl_c_stops_a_run_on_its_own_local_ray_with_exit_130_and_a_rerun_resumes(
+    cluster: Any, folder: Path, tmp_path: Path
+) -> None:
+    """A real process that starts its own Ray (not the tests' one), stopped by SIGINT mid-run."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(12):
+        text = " ".join(f"Le dossier {number} compte la phrase {s} ici." for s in range(4))
+        (inputs / f"d{number:02d}.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env.update(FR2EN_BATCH_WINDOW_SENTENCES="4", FR2EN_RAY_WORKERS="1")
+    command = [sys.executable, "-m", "fr2en", "translate", str(inputs), "-o", str(out)]
+    command += ["--config", str(TINY_CONFIG), "--no-cache", "-q", "--executor", "ray"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    manifest = out / "manifest.jsonl"
+    while not (manifest.exists() and manifest.read_text().strip()):
+        assert process.poll() is None, "the run ended before it could be stopped"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("fr2en: interrupted by SIGINT")
+    saved = json.loads((out / "report.json").read_text())
+    assert saved["interrupted"] is True
+    kept = len(manifest.read_text().splitlines())
+    assert len(saved["documents"]) == kept < 12
+    assert not list(out.rglob("*.part")) and not list(out.rglob(".*tmp*"))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=200, check=False)
+    assert done.returncode == 0, done.stderr
+    statuses = [d["status"] for d in json.loads((out / "report.json").read_text())["documents"]]
+    assert statuses.count("skipped") == kept and statuses.count("done") == 12 - kept

@@ -261,7 +261,10 @@ class RayTranslator:
             if address:
                 ray.init(address=address, **options)
             else:
-                ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)
+                # "local": a new Ray of our own, never one found running on this machine.
+                ray.init(
+                    address="local", num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options
+                )
                 self._started_ray = True
         except Exception as exc:
             where = address or "a local Ray"
