@@ -48,7 +48,7 @@ def translate_command(
         False, "--no-cache", help="Neither read nor fill the translation cache (see README, Batch jobs)."
     ),
     executor: str = typer.Option(
-        "local", "--executor", help="local, or ray: translate on a Ray cluster (fr2en[ray]; docs/ray.md)."
+        "local", "--executor", help="local, or ray: translate on a Ray cluster (the ray extra; docs/ray.md)."
     ),
     ray_address: str | None = typer.Option(
         None, "--ray-address", help="Ray cluster address (default: RAY_ADDRESS, else a local Ray)."
