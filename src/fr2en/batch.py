@@ -346,7 +346,8 @@ def run_batch(
     model that cannot be loaded stops the run (nothing else could succeed) after writing the report.
     Raises InputError when the inputs hold no text file at all, and Interrupted after writing the
     report when SIGINT or SIGTERM stopped the run. The model is loaded only if something needs it.
-    ``executor="ray"`` translates on Ray actors (:mod:`fr2en.executors.ray`), with the same outputs.
+    ``executor="ray"`` translates on Ray actors (:mod:`fr2en.executors.ray`), with the same outputs
+    (a ``translator`` given is used as it is: a :class:`~fr2en.executors.ray.RayTranslator` is one).
     """
     from fr2en.translate.cache import CachedTranslator, TranslationCache
 
