@@ -20,6 +20,7 @@ number, five to a paragraph.
 - ``folder``: ``run_batch`` with the real tiny model over a folder of N small documents
   (``--folders``, ``--folder-sentences`` each): the documents stream through shared batches, and
   only a few hundred bytes per document (its report row, its manifest line) may stay.
+  ``folder-fast`` (``--fast-folders``): the same with the stand-in translator.
 
 The checks of issue 12 (the streaming executor)::
 
@@ -117,6 +118,9 @@ def child(mode: str, source: Path, out: Path) -> None:
         if mode in ("tiny", "folder"):
             settings = load_settings(REPO / "configs" / "tiny.toml", environ={})
             translator = None
+        elif mode == "folder-fast":
+            settings = load_settings(environ={})
+            translator = FastTranslator()
         else:
             settings = load_settings(environ={})
             translator = FastTranslator()
@@ -133,7 +137,7 @@ def child(mode: str, source: Path, out: Path) -> None:
 
 def measure(mode: str, megabytes: float, folder: Path, folder_sentences: int = 2) -> dict[str, float]:
     """One measurement in a fresh process; for ``folder``, ``megabytes`` is the number of documents."""
-    if mode == "folder":
+    if mode.startswith("folder"):
         source = folder / f"breves-{megabytes:g}"
         if not source.exists():
             write_folder(source, int(megabytes), folder_sentences)
@@ -163,7 +167,7 @@ def measure(mode: str, megabytes: float, folder: Path, folder_sentences: int = 2
     if done.returncode != 0:
         raise SystemExit(f"{mode} {megabytes:g} MB failed:\n{done.stderr}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    if mode == "folder":
+    if mode.startswith("folder"):
         result["input_mb"] = sum(p.stat().st_size for p in source.iterdir()) / 1_000_000
         result["documents"] = megabytes
     else:
@@ -182,6 +186,9 @@ def main() -> None:
     parser.add_argument("--tiny-sizes", default="", help="MB streamed through the tiny model (slow)")
     parser.add_argument("--folders", default="", help="documents per folder through the tiny model (slow)")
     parser.add_argument("--folder-sentences", type=int, default=2, help="sentences per folder document")
+    parser.add_argument(
+        "--fast-folders", default="", help="documents per folder with the stand-in translator (fast)"
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SOURCE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -189,7 +196,7 @@ def main() -> None:
         child(mode, Path(source), Path(out))
         return
     print(
-        f"{'mode':<7} {'input MB':>9} {'documents':>9} {'sentences':>10} {'seconds':>8} {'peak RSS MB':>12} "
+        f"{'mode':<11} {'input MB':>9} {'documents':>9} {'sentences':>10} {'seconds':>8} {'peak RSS MB':>12} "
         f"{'× smallest':>10}"
     )
     growth: dict[str, tuple[float, float, float]] = {}
@@ -199,6 +206,7 @@ def main() -> None:
             ("whole", args.whole_sizes),
             ("tiny", args.tiny_sizes),
             ("folder", args.folders),
+            ("folder-fast", args.fast_folders),
         )
         for mode, wanted in runs:
             first = None
@@ -207,21 +215,25 @@ def main() -> None:
                 first = first or result["peak_mb"]
                 documents = int(result.get("documents", 1))
                 print(
-                    f"{mode:<7} {result['input_mb']:>9.2f} {documents:>9} {int(result['sentences']):>10} "
+                    f"{mode:<11} {result['input_mb']:>9.2f} {documents:>9} {int(result['sentences']):>10} "
                     f"{result['seconds']:>8.1f} {result['peak_mb']:>12.1f} {result['peak_mb'] / first:>10.2f}",
                     flush=True,
                 )
                 smallest = growth.get(mode, (megabytes, result["peak_mb"], 0.0))
                 growth[mode] = (smallest[0], smallest[1], result["peak_mb"])
-    limits = {"tiny": ("one article", "MB", 1.1), "folder": ("a folder", "documents", 1.2)}
-    for mode, (what, unit, limit) in limits.items():
-        if mode in growth and len(sizes(getattr(args, "tiny_sizes" if mode == "tiny" else "folders"))) > 1:
+    checks = {
+        "stream": ("one article, stand-in translator", "MB", 1.1, args.sizes),
+        "tiny": ("one article through the tiny model", "MB", 1.1, args.tiny_sizes),
+        "folder": ("a folder through the tiny model", "documents", 1.2, args.folders),
+        "folder-fast": ("a folder, stand-in translator", "documents", 1.2, args.fast_folders),
+    }
+    for mode, (what, unit, limit, wanted) in checks.items():
+        if mode in growth and len(sizes(wanted)) > 1:
             low, low_peak, high_peak = growth[mode]
-            high = sizes(getattr(args, "tiny_sizes" if mode == "tiny" else "folders"))[-1]
             ratio = high_peak / low_peak
             verdict = "ok" if ratio <= limit else "ABOVE"
             print(
-                f"check, {what} through the tiny model: {high:g} {unit} peaks at {ratio:.2f}× "
+                f"check, {what}: {sizes(wanted)[-1]:g} {unit} peaks at {ratio:.2f}× "
                 f"{low:g} {unit} (target ≤ {limit}×: {verdict})"
             )
 
