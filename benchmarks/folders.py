@@ -1,6 +1,7 @@
 """A folder of short articles against one long document: do documents share the model's batches?
 
     python benchmarks/folders.py [--quick] [--rounds N] [--json FILE] [--data ../shared/data]
+    python benchmarks/folders.py --executor ray [...]   # = benchmarks/ray_folders.py [...]
 
 The same newstest2013 sentences (full-size random-weight opus-mt-fr-en from ``benchmarks/model.py``,
 every output forced to the sample's mean source length as in ``benchmarks/throughput.py``) go
@@ -182,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["--worker"]:
         worker(argv[1:])
         return 0
+    if argv[:2] == ["--executor", "ray"]:  # ray against local: benchmarks/ray_folders.py (docs/ray.md)
+        import ray_folders
+
+        return ray_folders.main(argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="64 sentences, 2 rounds")
     parser.add_argument(

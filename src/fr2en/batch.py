@@ -217,6 +217,8 @@ class _Job:
     debug: bool
     # Raises Stop when a stop was asked for.
     check_stop: Callable[[], None]
+    # The nodes that translated some translations (the Ray executor's; none locally).
+    nodes_of: Callable[[Sequence[Translation]], tuple[str, ...]] = lambda _: ()
 
 
 def _failed(item: InputFile, error: str) -> DocumentReport:
@@ -243,6 +245,7 @@ class _Document:
         self._done = done
         self.started = time.perf_counter()
         self.units = 0
+        self.nodes: set[str] = set()
         self._writer: ScannedDocument | None = None
 
     @property
@@ -280,6 +283,7 @@ class _Document:
     def add(self, part: DocumentPart, prepared: PreparedUnits, translations: Sequence[Translation]) -> None:
         """Write one part whose units are translated."""
         self.units += len(prepared.units)
+        self.nodes.update(self.job.nodes_of(translations))
         self.writer.add(part, prepared, translations)
 
     def finish(self) -> None:
@@ -296,6 +300,7 @@ class _Document:
             seconds=time.perf_counter() - self.started,
             encoding=self.scan.encoding,
             notes=summary.notes,
+            nodes=tuple(sorted(self.nodes)),
         )
         # On disk after the model's current batch (see run_batch's progress), not line by line.
         job.manifest.record(
@@ -364,6 +369,7 @@ def run_batch(
     show_progress: bool | None = None,
     force: bool = False,
     cache: bool = True,
+    executor: str = "local",
 ) -> BatchReport:
     """Translate every input into ``out_dir``, resuming where a run stopped; write ``report.json``/``.html``.
 
@@ -373,9 +379,17 @@ def run_batch(
     model that cannot be loaded stops the run (nothing else could succeed) after writing the report.
     Raises InputError when the inputs hold no text file at all, and Interrupted after writing the
     report when SIGINT or SIGTERM stopped the run. The model is loaded only if something needs it.
+    ``executor="ray"`` translates on Ray actors (:mod:`fr2en.executors.ray`), with the same outputs
+    (a ``translator`` given is used as it is: a :class:`~fr2en.executors.ray.RayTranslator` is one).
     """
     from fr2en.translate.cache import CachedTranslator, TranslationCache
 
+    if executor not in ("local", "ray"):
+        raise UsageError(f"unknown executor {executor!r}; choose local or ray")
+    if executor == "ray":
+        from fr2en.executors.ray import require_ray
+
+        require_ray()
     out = Path(out_dir)
     files = discover(inputs, out)
     if not files:
@@ -397,6 +411,13 @@ def run_batch(
     debug = debugging()
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(Manifest(out))
+        if executor == "ray" and translator is None:
+            from fr2en.executors.ray import RayTranslator
+
+            engine = stack.enter_context(RayTranslator(settings))
+        nodes_of: Callable[[Sequence[Translation]], tuple[str, ...]] = getattr(
+            engine, "nodes_of", lambda _: ()
+        )
         if cache:
             engine = CachedTranslator(engine, stack.enter_context(TranslationCache()), settings.model)
         stop = stack.enter_context(_StopSignals())
@@ -412,7 +433,9 @@ def run_batch(
 
         key = run_key(run_signature(planned, settings), settings.output.formats)
         by_index: dict[int, DocumentReport] = {}
-        job = _Job(out, settings, engine, manifest, key, force, display, by_index, debug, stop.check)
+        job = _Job(
+            out, settings, engine, manifest, key, force, display, by_index, debug, stop.check, nodes_of
+        )
         display.start_documents(len(files))
         try:
             WindowExecutor(engine, settings, progress=progress, debug=debug).run(_documents(files, job))

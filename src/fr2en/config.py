@@ -121,6 +121,22 @@ class BatchSettings:
 
 
 @dataclass(frozen=True)
+class RaySettings:
+    """Where and how ``--executor ray`` translates (see :mod:`fr2en.executors.ray`)."""
+
+    # A Ray cluster's address (``ray://host:10001`` or ``host:6379``); empty: ``RAY_ADDRESS``, else a
+    # local Ray started for the run.
+    address: str = ""
+    # Translation actors (one model each); 0: one per CPU of the cluster.
+    workers: int = 0
+    # CPUs each actor asks Ray for (fractional is fine) and, when model.threads is 0, the model's
+    # threads (rounded up). Half a CPU leaves room for Ray's other tasks on a 2-core machine.
+    cpus_per_worker: float = 0.5
+    # GPUs each actor asks Ray for (0: none; fractional shares a GPU between actors).
+    gpus_per_worker: float = 0.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of fr2en's settings."""
 
@@ -130,6 +146,7 @@ class Settings:
     input: InputSettings = field(default_factory=InputSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    ray: RaySettings = field(default_factory=RaySettings)
 
 
 def _coerce(value: Any, annotation: Any, where: str) -> Any:
@@ -246,6 +263,11 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("model.max_new_tokens_ratio must be positive and the margin not negative")
     if settings.batch.window_sentences < 1:
         raise ConfigError(f"batch.window_sentences must be at least 1, got {settings.batch.window_sentences}")
+    if settings.ray.workers < 0 or settings.ray.cpus_per_worker <= 0 or settings.ray.gpus_per_worker < 0:
+        raise ConfigError(
+            "ray.workers must be 0 (one per CPU) or more, ray.cpus_per_worker positive "
+            "and ray.gpus_per_worker not negative"
+        )
     if not 0.0 <= score.threshold <= 1.0:
         raise ConfigError(f"score.threshold must be within 0..1, got {score.threshold}")
     if settings.input.html not in HTML_MODES:

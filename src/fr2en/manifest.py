@@ -82,7 +82,7 @@ class Entry:
         """Parse one manifest line; ValueError, KeyError or TypeError when it is not one."""
         data = json.loads(line)
         report = {k: v for k, v in data["report"].items() if k in _REPORT_FIELDS}
-        for name in ("outputs", "notes"):
+        for name in ("outputs", "notes", "nodes"):
             report[name] = tuple(report.get(name, ()))
         return cls(
             base=str(data["base"]),

@@ -344,6 +344,8 @@ class DocumentReport:
     encoding: str | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    # The Ray nodes whose actors translated the document's sentences (empty for a local run).
+    nodes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,15 @@ def translate_command(
         help="Web pages: 'article' (the article's text only; default) or 'page' (the whole page "
         "translated in place into name.en.html). See docs/formats.md.",
     ),
+    executor: str = typer.Option(
+        "local", "--executor", metavar="EXECUTOR", help="local, or ray: translate on a Ray cluster (the ray extra; docs/ray.md)."
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", metavar="ADDR", help="Ray cluster address (default: RAY_ADDRESS, else a local Ray)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", metavar="N", help="Translation actors with --executor ray (default: one per CPU)."
+    ),
 ) -> None:
     """Translate French articles and write the English, side-by-side views and scores."""
     if "-" in paths and output is not None:
@@ -75,6 +84,7 @@ def translate_command(
         score={"threshold": threshold},
         output={"directory": str(output) if output else None, "formats": formats},
         input={"html": html},
+        ray={"address": ray_address, "workers": workers},
     )
     if "-" in paths:
         if len(paths) > 1:
@@ -96,6 +106,7 @@ def translate_command(
         show_progress=False if quiet else None,
         force=force,
         cache=not no_cache,
+        executor=executor,
     )
     done = sum(1 for d in report.documents if d.status == "done")
     skipped = sum(1 for d in report.documents if d.status == "skipped")
