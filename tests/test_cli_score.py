@@ -96,7 +96,13 @@ def test_score_names_its_outputs_after_the_french_and_writes_a_report(
     args = ["score", "--src", str(tmp_path / "article.fr"), "--hyp", str(tmp_path / "machine.en")]
     assert main([*args, "--no-model", "-o", str(out), "-f", "tsv,html"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["article.fr-en.html", "article.summary.json", "article.tsv", "report.html", "report.json"]
+    assert names == [
+        "article.fr-en.html",
+        "article.summary.json",
+        "article.tsv",
+        "report.html",
+        "report.json",
+    ]
     saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
     (document,) = saved["documents"]
     assert document["input"] == str(tmp_path / "article.fr") and document["status"] == "done"

@@ -143,7 +143,10 @@ def test_each_documents_page_links_back_to_the_report(tmp_path: Path) -> None:
     (tmp_path / "in" / "sub" / "c.txt").write_text("Encore une.\n", encoding="utf-8")
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, load_settings(environ={}), translator=FakeTranslator(), cache=False)
-    for page_path, href in ((out / "a.fr-en.html", "report.html"), (out / "sub" / "c.fr-en.html", "../report.html")):
+    for page_path, href in (
+        (out / "a.fr-en.html", "report.html"),
+        (out / "sub" / "c.fr-en.html", "../report.html"),
+    ):
         links = lxml_html.document_fromstring(page_path.read_text(encoding="utf-8")).cssselect("p.back a")
         assert [a.get("href") for a in links] == [href]
         assert (page_path.parent / href).resolve() == (out / REPORT_PAGE_NAME).resolve()

@@ -304,7 +304,13 @@ class _Document:
         )
         # On disk after the model's current batch (see run_batch's progress), not line by line.
         job.manifest.record(
-            self.item.base.as_posix(), self.scan.size, self.scan.sha256, self.key, done, self.units, sync=False
+            self.item.base.as_posix(),
+            self.scan.size,
+            self.scan.sha256,
+            self.key,
+            done,
+            self.units,
+            sync=False,
         )
         job.reports[self.index] = done
         job.display.document_done()

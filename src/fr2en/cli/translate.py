@@ -65,10 +65,16 @@ def translate_command(
         "translated in place into name.en.html). See docs/formats.md.",
     ),
     executor: str = typer.Option(
-        "local", "--executor", metavar="EXECUTOR", help="local, or ray: translate on a Ray cluster (the ray extra; docs/ray.md)."
+        "local",
+        "--executor",
+        metavar="EXECUTOR",
+        help="local, or ray: translate on a Ray cluster (the ray extra; docs/ray.md).",
     ),
     ray_address: str | None = typer.Option(
-        None, "--ray-address", metavar="ADDR", help="Ray cluster address (default: RAY_ADDRESS, else a local Ray)."
+        None,
+        "--ray-address",
+        metavar="ADDR",
+        help="Ray cluster address (default: RAY_ADDRESS, else a local Ray).",
     ),
     workers: int | None = typer.Option(
         None, "--workers", metavar="N", help="Translation actors with --executor ray (default: one per CPU)."
