@@ -301,19 +301,39 @@ def test_an_unexpected_error_in_one_document_does_not_end_the_run(tmp_path: Path
     assert "internal error (RuntimeError: CUDA out of memory)" in (report.failed[0].error or "")
 
 
-def test_a_model_that_cannot_load_stops_the_run_after_the_report(
+def test_a_model_that_cannot_load_stops_the_run_and_leaves_nothing_behind(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_articles(tmp_path / "in")
 
     def cannot_load(model: Any) -> Any:
-        raise ModelLoadError("model X is not in the local cache")
+        raise ModelLoadError("model X cannot be loaded")
 
     monkeypatch.setattr(translate, "load_translator", cannot_load)
     tiny = dataclasses.replace(settings, model=dataclasses.replace(settings.model, name="fr2en:tiny"))
     with pytest.raises(ModelLoadError):
         run_batch([tmp_path / "in"], tmp_path / "out", tiny, cache=False)
-    assert json.loads((tmp_path / "out" / REPORT_NAME).read_text())["documents"] == []
+    # Found, then failing to load (a broken model folder): no report, no manifest, no output folder.
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_model_that_cannot_load_keeps_an_earlier_runs_work(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_articles(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, settings, translator=FakeTranslator(), cache=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (tmp_path / "in" / "new.txt").write_text("Une phrase de plus.", encoding="utf-8")
+
+    def cannot_load(model: Any) -> Any:
+        raise ModelLoadError("model X cannot be loaded")
+
+    monkeypatch.setattr(translate, "load_translator", cannot_load)
+    tiny = dataclasses.replace(settings, model=dataclasses.replace(settings.model, name="fr2en:tiny"))
+    with pytest.raises(ModelLoadError):
+        run_batch([tmp_path / "in"], out, tiny, cache=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_a_model_that_cannot_be_fetched_stops_the_run_before_any_file(

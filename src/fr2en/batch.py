@@ -382,7 +382,8 @@ def run_batch(
     A document already done with the same input and settings is skipped (``force`` redoes it);
     with ``cache``, sentences translated before by the same model and settings are not translated
     again. A document that cannot be read or written is reported as failed and the run goes on; a
-    model that cannot be loaded stops the run (nothing else could succeed) after writing the report.
+    model that cannot be loaded stops the run (nothing else could succeed): after writing the report
+    if something was done, else leaving no report and no new manifest behind.
     Raises InputError when the inputs hold no text file at all, and Interrupted after writing the
     report when SIGINT or SIGTERM stopped the run. The model is loaded only if something needs it.
     ``executor="ray"`` translates on Ray actors (:mod:`fr2en.executors.ray`), with the same outputs
@@ -463,8 +464,14 @@ def run_batch(
             finished=_now(),
             interrupted=stop.received is not None,
         )
-        atomic_write_text(out / REPORT_NAME, report.render(batch))
-        atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
+        # A model that cannot be loaded leaves nothing behind when nothing was done (no report of a
+        # run that never started); otherwise the report says what was finished before it failed.
+        stillborn = isinstance(fatal, ModelLoadError) and not translated
+        if not stillborn:
+            atomic_write_text(out / REPORT_NAME, report.render(batch))
+            atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
+    if stillborn:
+        manifest.discard()
     if fatal is not None:
         raise fatal
     if stop.received is not None:

@@ -149,6 +149,9 @@ class Manifest:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / MANIFEST_NAME
+        # Made by this run (no folder or no manifest before): see :meth:`discard`.
+        self.created_folder = not folder.exists()
+        self.created = not self.path.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -226,6 +229,15 @@ class Manifest:
                 os.fsync(self._journal.fileno())
             except OSError as exc:
                 raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        """Once closed: remove what this run made and left empty (the manifest, the output folder)."""
+        if self.created and not self.entries:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            if self.created_folder:
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()
 
     def close(self) -> None:
         """Put the journal on disk, close it and release the folder's lock."""
