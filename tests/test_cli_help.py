@@ -25,7 +25,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("command", ["translate", "align", "score", "evaluate", "models tiny"])
+@pytest.mark.parametrize("command", ["translate", "align", "score", "evaluate", "models tiny", "serve"])
 def test_help_shows_arguments_in_capitals_and_no_python_types(
     capsys: pytest.CaptureFixture[str], command: str
 ) -> None:

@@ -39,6 +39,12 @@ BeamOption = typer.Option(
     None, "--beam", "-b", metavar="N", min=1, help="Beam size (default: 4); 1 is greedy."
 )
 DeviceOption = typer.Option(None, "--device", metavar="DEVICE", help="auto, cpu or cuda (default: auto).")
+BackendOption = typer.Option(
+    None,
+    "--backend",
+    metavar="BACKEND",
+    help="auto, torch or ct2 (default: auto, which is ct2 when CTranslate2, the fast extra, is installed).",
+)
 ThresholdOption = typer.Option(
     None,
     "--threshold",

@@ -6,20 +6,34 @@ from pathlib import Path
 
 import typer
 
-from fr2en.cli.options import BeamOption, ConfigOption, DeviceOption, ModelOption, settings_from
+from fr2en.cli.options import (
+    BackendOption,
+    BeamOption,
+    ConfigOption,
+    DeviceOption,
+    ModelOption,
+    settings_from,
+)
 
 
 def serve_command(
-    host: str | None = typer.Option(None, "--host", help="Address to listen on (default: 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", "-p", help="Port to listen on (default: 5000)."),
+    host: str | None = typer.Option(
+        None, "--host", metavar="HOST", help="Address to listen on (default: 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", "-p", metavar="PORT", help="Port to listen on (default: 5000)."
+    ),
     config: Path | None = ConfigOption,
     model: str | None = ModelOption,
     beam: int | None = BeamOption,
-    backend: str | None = typer.Option(None, "--backend", help="auto, torch or ct2 (default: auto)."),
+    backend: str | None = BackendOption,
     device: str | None = DeviceOption,
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor fill the translation cache."),
 ) -> None:
-    """Serve a LibreTranslate-compatible API, fr2en's own API (/v1) and a review page (needs fr2en[serve])."""
+    """Serve a LibreTranslate-compatible API, fr2en's own API (/v1) and a review page (needs the serve extra).
+
+    The model is loaded once at start-up; see docs/serve.md for the API, limits and keys.
+    """
     from fr2en.serve import require_extra, serve
 
     require_extra()

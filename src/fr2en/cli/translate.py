@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from fr2en.cli.options import (
+    BackendOption,
     BeamOption,
     ConfigOption,
     DeviceOption,
@@ -34,12 +35,7 @@ def translate_command(
     model: str | None = ModelOption,
     formats: str | None = FormatOption,
     beam: int | None = BeamOption,
-    backend: str | None = typer.Option(
-        None,
-        "--backend",
-        metavar="BACKEND",
-        help="auto, torch or ct2 (default: auto, which is ct2 when CTranslate2, the fast extra, is installed).",
-    ),
+    backend: str | None = BackendOption,
     device: str | None = DeviceOption,
     threshold: float | None = ThresholdOption,
     quiet: bool = QuietOption,
