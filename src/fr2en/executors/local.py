@@ -92,6 +92,8 @@ class WindowExecutor:
         try:
             while window := self._fill():
                 self._run_window(window)
+                # Let the window's documents go before the next one is read.
+                window.clear()
         finally:
             for flight in list(self.active.values()):
                 flight.job.abandon()
@@ -287,6 +289,8 @@ class WindowExecutor:
                 done = flight.pending.popleft()
                 results = [t for t in done.results if t is not None]
                 flight.job.add(done.part, done.prepared, results)
+                # The window still points at this part until it ends: keep nothing big alive there.
+                done.results = []
             if flight.exhausted and not flight.pending and not flight.over:
                 flight.over = True
                 self.active.pop(flight.index, None)
