@@ -18,10 +18,19 @@ from types import TracebackType
 from typing import IO
 
 from fr2en.errors import OutputError
+from fr2en.formats import english_by_block
 from fr2en.fsutil import atomic_write_bytes as atomic_write_bytes
 from fr2en.fsutil import atomic_write_text as atomic_write_text
 from fr2en.fsutil import finish, open_temporary
-from fr2en.types import DocumentHeader, DocumentResult, DocumentSummary, InPlaceOutput, PairChunk, TextPart
+from fr2en.types import (
+    AlignedPair,
+    DocumentHeader,
+    DocumentResult,
+    DocumentSummary,
+    InPlaceOutput,
+    PairChunk,
+    TextPart,
+)
 from fr2en.write import html, jsonl, md, tmx, tsv, txt, xliff
 
 
@@ -95,7 +104,7 @@ class DocumentWriter:
         self.header = header
         self.base = base
         self.in_place: InPlaceOutput | None = None
-        self.pairs: list[tuple[int, str]] = []
+        self.pairs: list[AlignedPair] = []
         self.rebuilt: Path | None = None
         # The flags seen so far, in order of first appearance (a dict keeps the order).
         self.flags: dict[str, None] = {}
@@ -123,7 +132,7 @@ class DocumentWriter:
         if part is not None and part.output is not None:
             self.in_place = part.output
         if self.in_place is not None:
-            self.pairs.extend((pair.paragraph, pair.target) for pair in chunk.pairs)
+            self.pairs.extend(chunk.pairs)
         self._write_each(lambda fmt: fmt.rows(chunk))
         for pair in chunk.pairs:
             self.flags.update(dict.fromkeys(pair.scores.flags))
@@ -132,11 +141,7 @@ class DocumentWriter:
         """The in-place output written to a temporary file: ``(temporary, final path)``."""
         if self.in_place is None:
             return None
-        per_block: list[list[str]] = [[] for _ in range(self.in_place.blocks)]
-        for paragraph, target in self.pairs:
-            if target and 0 <= paragraph < len(per_block):
-                per_block[paragraph].append(target)
-        data = self.in_place.rebuild([" ".join(texts) for texts in per_block])
+        data = self.in_place.rebuild(english_by_block(self.pairs, self.in_place.blocks))
         path = _in_place_path(self.base, self.in_place)
         stream, temporary = _open_temporary(path)
         stream.close()
