@@ -47,6 +47,7 @@ def test_an_entry_survives_reopening_with_its_report(tmp_path: Path) -> None:
 def test_outputs_changed_after_the_run_are_not_intact(tmp_path: Path, damage: str) -> None:
     with Manifest(tmp_path) as manifest:
         manifest.record("a", 10, "abc", "run", finish(tmp_path, "a", "English.\n"))
+    with Manifest(tmp_path) as manifest:
         entry = manifest.get("a")
     assert entry is not None
     output = tmp_path / "a.en.txt"
@@ -57,6 +58,22 @@ def test_outputs_changed_after_the_run_are_not_intact(tmp_path: Path, damage: st
     else:
         output.write_text("Anglais.\n", encoding="utf-8")
     assert not entry.outputs_intact(tmp_path)
+
+
+def test_what_a_run_records_is_for_the_next_run_not_kept_in_memory(tmp_path: Path) -> None:
+    with Manifest(tmp_path) as manifest:
+        manifest.record("old", 1, "x", "run", finish(tmp_path, "old"))
+    with Manifest(tmp_path) as manifest:
+        assert sorted(manifest.entries) == ["old"]
+        for index in range(50):
+            manifest.record(f"d{index}", 1, "y", "run", finish(tmp_path, f"d{index}"))
+        manifest.record("old", 2, "z", "run", finish(tmp_path, "old"))
+        # Memory does not grow with the documents done (a run looks each one up once, before).
+        assert manifest.entries == {}
+    with Manifest(tmp_path) as manifest:
+        assert len(manifest.entries) == 51
+        entry = manifest.get("old")
+        assert entry is not None and entry.input_sha256 == "z"
 
 
 def test_a_torn_last_line_is_dropped_and_the_file_rewritten(tmp_path: Path) -> None:

@@ -152,6 +152,7 @@ class Manifest:
         # Made by this run (no folder or no manifest before): see :meth:`discard`.
         self.created_folder = not folder.exists()
         self.created = not self.path.exists()
+        self.recorded = 0
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -220,7 +221,10 @@ class Manifest:
                 f"{report.input}: outputs written but not recorded in {self.path} ({exc.strerror or exc}); "
                 "a rerun will redo it"
             ) from None
-        self.entries[base] = entry
+        # A run looks each document up once, before doing it: what it records is for the next run
+        # (on disk), and keeping it here would grow memory with the folder.
+        self.entries.pop(base, None)
+        self.recorded += 1
 
     def sync(self) -> None:
         """Put the lines recorded so far on disk; OutputError if impossible."""
@@ -232,7 +236,7 @@ class Manifest:
 
     def discard(self) -> None:
         """Once closed: remove what this run made and left empty (the manifest, the output folder)."""
-        if self.created and not self.entries:
+        if self.created and not self.entries and not self.recorded:
             with contextlib.suppress(OSError):
                 self.path.unlink()
             if self.created_folder:
