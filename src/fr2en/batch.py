@@ -237,11 +237,18 @@ class _Document:
     """One input in the executor's stream (a :class:`~fr2en.executors.DocumentJob`)."""
 
     def __init__(
-        self, index: int, item: InputFile, scan: FileScan, job: _Job, entry: Entry | None, done: bool
+        self,
+        index: int,
+        item: InputFile,
+        scan: FileScan,
+        job: _Job,
+        key: str,
+        entry: Entry | None,
+        done: bool,
     ) -> None:
         self.index, self.item, self.scan, self.job, self.entry = index, item, scan, job, entry
         # The run's key and how this document's format is read (web pages: article or page).
-        self.key = job.key + document_key(item.path, job.settings)
+        self.key = key
         self._done = done
         self.started = time.perf_counter()
         self.units = 0
@@ -337,18 +344,19 @@ def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
             if item.error is not None:
                 raise InputError(item.error)
             scan = read.scan_file(item.path, item.label)
+            key = job.key + document_key(item.path, job.settings)
             entry = job.manifest.get(item.base.as_posix())
             if (
                 not job.force
                 and entry is not None
-                and entry.matches(scan.size, scan.sha256, job.key + document_key(item.path, job.settings))
+                and entry.matches(scan.size, scan.sha256, key)
                 and entry.outputs_intact(job.out)
             ):
                 job.reports[index] = replace(
                     entry.report, input=item.label, status="skipped", seconds=time.perf_counter() - started
                 )
                 job.display.document_done()
-                yield _Document(index, item, scan, job, entry, done=True)
+                yield _Document(index, item, scan, job, key, entry, done=True)
                 continue
             targets = output_paths(job.out / item.base, job.settings.output.formats)
             if any(target.resolve() == item.path.resolve() for target in targets):
@@ -363,7 +371,7 @@ def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
             job.reports[index] = _failed(item, _error_text(item, exc))
             job.display.document_done()
             continue
-        yield _Document(index, item, scan, job, None, done=False)
+        yield _Document(index, item, scan, job, key, None, done=False)
 
 
 def run_batch(
