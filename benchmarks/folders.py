@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from rss import peak_rss_mb  # a module beside this script
-from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text
+from throughput import DEFAULT_DATA, benchmark_model, cache_folder, cpu_name
 
 HERE = Path(__file__).resolve().parent
 BEAMS = (1, 4)
@@ -117,20 +117,8 @@ def worker(argv: Sequence[str]) -> None:
 
 def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """The model (built once), the sentences, and the three layouts of the same sentences."""
-    sys.path.insert(0, str(HERE))
-    from fr2en.translate.ct2 import ensure_converted
-    from fr2en.translate.locate import resolve_model
-    from fr2en.translate.vocab import MarianVocab
-    from model import model_dir
-
     data = Path(args.data)
-    all_sentences, rest = pick_sentences(data, 192)
-    sentences = all_sentences[: args.sentences]
-    cache = cache_folder()
-    print(f"model: {cache / 'bench'} (built on first use, takes a few minutes)", file=sys.stderr)
-    folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
-    ct2_model = ensure_converted(resolve_model(str(folder)), "int8", cache)
-    vocab = MarianVocab(folder)
+    sentences, folder, ct2_model, vocab = benchmark_model(data, args.sentences)
     mean_tokens = statistics.fmean(vocab.count(s) for s in sentences)
     layouts: dict[str, str] = {}
     counts: dict[str, int] = {}

@@ -233,22 +233,27 @@ def training_text(data: Path, newstest_rest: list[str]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    """Build (or find) the model and its conversion, pick the sentences, write the documents and plan."""
+def benchmark_model(data: Path, count: int) -> tuple[list[str], Path, Path, Any]:
+    """The first ``count`` of the picked sentences, the full-size model folder (built once), its int8
+    CTranslate2 conversion and its vocabulary."""
     sys.path.insert(0, str(HERE))
     from fr2en.translate.ct2 import ensure_converted
     from fr2en.translate.locate import resolve_model
     from fr2en.translate.vocab import MarianVocab
     from model import model_dir
 
-    data = Path(args.data)
     all_sentences, rest = pick_sentences(data, 192)
-    sentences = all_sentences[: args.sentences]
     cache = cache_folder()
     print(f"model: {cache / 'bench'} (built on first use, takes a few minutes)", file=sys.stderr)
     folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
     ct2_model = ensure_converted(resolve_model(str(folder)), "int8", cache)
-    vocab = MarianVocab(folder)
+    return all_sentences[:count], folder, ct2_model, MarianVocab(folder)
+
+
+def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Build (or find) the model and its conversion, pick the sentences, write the documents and plan."""
+    data = Path(args.data)
+    sentences, folder, ct2_model, vocab = benchmark_model(data, args.sentences)
     source_tokens = [vocab.count(s) for s in sentences]
     mean_tokens = statistics.fmean(source_tokens)
     target_tokens = args.target_tokens or round(mean_tokens)
