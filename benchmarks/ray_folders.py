@@ -92,9 +92,8 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     import statistics as stats
 
     sys.path.insert(0, str(HERE))
-    from fr2en.translate.source import resolve_model
-
     from fr2en.translate.ct2 import ensure_converted
+    from fr2en.translate.locate import resolve_model
     from fr2en.translate.vocab import MarianVocab
     from model import model_dir
 
