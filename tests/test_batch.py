@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from fr2en import translate, write
+from fr2en import fsutil, translate
 from fr2en.batch import REPORT_NAME, discover, run_batch
 from fr2en.cli import main
 from fr2en.config import BatchSettings, ScoreSettings, Settings, load_settings
@@ -194,38 +194,56 @@ def test_changed_inputs_outputs_and_settings_are_redone(tmp_path: Path, settings
     assert set(run(fewer).values()) == {"skipped"}
 
 
-class _WriteFails:
-    """A text stream that fails like a full disk."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
 def test_a_full_disk_fails_one_document_and_leaves_no_partial_output(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_articles(tmp_path / "in")
     out = tmp_path / "out"
-    real_open = write._open_temporary
+    real_create, real_write, real_close = fsutil._create_beside, os.write, os.close
+    full: set[int] = set()  # the open descriptors of doc01's outputs: their disk is full
 
-    def open_temporary(path: Path) -> tuple[Any, Path]:
-        stream, temporary = real_open(path)
-        return (_WriteFails(stream) if path.name.startswith("doc01.") else stream), temporary
+    def create_beside(path: Path) -> tuple[int, Path]:
+        handle, temporary = real_create(path)
+        if path.name.startswith("doc01."):
+            full.add(handle)
+        return handle, temporary
 
-    monkeypatch.setattr(write, "_open_temporary", open_temporary)
+    def write(handle: int, data: Any) -> int:
+        if handle in full:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(handle, data)
+
+    def close(handle: int) -> None:
+        full.discard(handle)
+        real_close(handle)
+
+    monkeypatch.setattr(fsutil, "_create_beside", create_beside)
+    monkeypatch.setattr(fsutil.os, "write", write)
+    monkeypatch.setattr(fsutil.os, "close", close)
     report = run_batch([tmp_path / "in"], out, settings, translator=FakeTranslator(), cache=False)
     assert statuses(report) == {"doc00.txt": "done", "doc01.txt": "failed", "doc02.txt": "done"}
     assert "No space left on device" in (report.failed[0].error or "")
-    assert not [p for p in out.rglob("*") if p.name.startswith("doc01") or p.name.endswith(".part")]
+    assert not [
+        p for p in out.rglob("*") if p.name.startswith(("doc01", ".doc01")) or p.name.endswith(".part")
+    ]
     monkeypatch.undo()
     rerun = run_batch([tmp_path / "in"], out, settings, translator=FakeTranslator(), cache=False)
     assert statuses(rerun) == {"doc00.txt": "skipped", "doc01.txt": "done", "doc02.txt": "skipped"}
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_an_output_name_that_links_to_the_input_fails_that_document_alone(
+    tmp_path: Path, settings: Settings
+) -> None:
+    make_articles(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "doc01.tsv").symlink_to(tmp_path / "in" / "doc01.txt")
+    before = (tmp_path / "in" / "doc01.txt").read_bytes()
+    report = run_batch([tmp_path / "in"], out, settings, translator=FakeTranslator(), cache=False)
+    assert statuses(report) == {"doc00.txt": "done", "doc01.txt": "failed", "doc02.txt": "done"}
+    assert "would overwrite the input" in (report.failed[0].error or "")
+    assert (tmp_path / "in" / "doc01.txt").read_bytes() == before
 
 
 def test_unreadable_files_and_folders_are_reported_and_the_rest_is_done(

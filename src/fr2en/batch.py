@@ -318,6 +318,7 @@ class _Document:
             done,
             self.units,
             sync=False,
+            digests={str(p.relative_to(job.out)): d for p, d in self.writer.digests.items()},
         )
         job.reports[self.index] = done
         job.display.document_done()
@@ -332,6 +333,23 @@ class _Document:
         """The run stops: remove the temporary outputs."""
         if self._writer is not None:
             self._writer.abort()
+
+
+def _overwrites(source: Path, targets: Sequence[Path]) -> bool:
+    """Whether one of ``targets`` is the file ``source`` (through any link): one ``stat`` each, where
+    resolving every path walked it component by component for each of a document's outputs."""
+    try:
+        found = os.stat(source)
+    except OSError:
+        return False
+    for target in targets:
+        try:
+            other = os.stat(target)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (found.st_dev, found.st_ino):
+            return True
+    return False
 
 
 def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
@@ -358,8 +376,7 @@ def _documents(files: Sequence[InputFile], job: _Job) -> Iterator[_Document]:
                 job.display.document_done()
                 yield _Document(index, item, scan, job, key, entry, done=True)
                 continue
-            targets = output_paths(job.out / item.base, job.settings.output.formats)
-            if any(target.resolve() == item.path.resolve() for target in targets):
+            if _overwrites(item.path, output_paths(job.out / item.base, job.settings.output.formats)):
                 raise OutputError(
                     f"{item.label}: an output would overwrite the input; choose another -o folder"
                 )

@@ -9,71 +9,121 @@ leaves are ``.<name>.<8 characters>.part`` files, which :mod:`fr2en.manifest` kn
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import random
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from fr2en.errors import OutputError
 
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _temporary_beside(path: Path) -> tuple[int, Path]:
-    """A new temporary file beside ``path`` (same folder, so the rename is atomic): its descriptor."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.chmod(name, 0o666 & ~_umask())
-    except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
-    return handle, Path(name)
+# What an AtomicFile keeps in memory before it creates its temporary file and streams to it: an
+# output of a short document is then one open, one write, one close and one rename (system calls
+# are what a folder of one-sentence documents spends its time on), and a long one stays flat.
+SPILL_BYTES = 1 << 20
+_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_names = random.Random()
+# A forked child must not draw the parent's names (O_EXCL would catch it, after a wasted try).
+os.register_at_fork(after_in_child=_names.seed)
 
 
-def open_temporary(path: Path) -> tuple[IO[str], Path]:
-    """A UTF-8 text stream (``\\n`` line ends) on a new temporary file beside ``path``, and its path."""
-    handle, temporary = _temporary_beside(path)
-    return os.fdopen(handle, "w", encoding="utf-8", newline="\n"), temporary
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file ``.<name>.<8 characters>.part`` beside ``path`` (same folder, so the
+    rename is atomic), with the mode a plain new file gets; its descriptor and path."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name}.{''.join(_names.choices(_NAME_CHARACTERS, k=8))}.part")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
-def finish(stream: IO[str] | IO[bytes], temporary: Path, path: Path, sync: bool = True) -> None:
-    """Flush ``stream`` (to disk with ``sync``) and rename its file onto ``path``."""
-    stream.flush()
-    if sync:
-        os.fsync(stream.fileno())
-    stream.close()
-    os.replace(temporary, path)
+class AtomicFile:
+    """A file that appears under its final name whole or not at all, and knows its size and SHA-256.
 
+    What is written stays in memory up to :data:`SPILL_BYTES`, then goes to a temporary file beside
+    ``path``; :meth:`commit` writes the rest and renames it into place (after an ``fsync`` with
+    ``sync``). :meth:`abort` removes the temporary file. Text is written as UTF-8, ``\n`` kept.
+    Every failure is an :class:`~fr2en.errors.OutputError` naming the file.
+    """
 
-def _write_atomically(path: Path, stream: IO[str] | IO[bytes], temporary: Path, data: str | bytes) -> None:
-    try:
-        stream.write(data)  # type: ignore[arg-type]
-        finish(stream, temporary, path)
-    except OSError as exc:
-        stream.close()
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    def __init__(self, path: Path, *, sync: bool = True) -> None:
+        self.path = path
+        self.sync = sync
+        self.size = 0
+        self._digest = hashlib.sha256()
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._handle: int | None = None
+        self._temporary: Path | None = None
+
+    def write(self, data: str | bytes) -> None:
+        """Append ``data`` (text is encoded as UTF-8)."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self._digest.update(raw)
+        self.size += len(raw)
+        self._pending.append(raw)
+        self._pending_bytes += len(raw)
+        if self._pending_bytes >= SPILL_BYTES:
+            self._spill()
+
+    def _spill(self) -> None:
+        try:
+            if self._handle is None:
+                self._handle, self._temporary = _create_beside(self.path)
+            view = memoryview(b"".join(self._pending))
+            self._pending.clear()
+            self._pending_bytes = 0
+            while view:
+                view = view[os.write(self._handle, view) :]
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def commit(self) -> tuple[int, str]:
+        """Put the file in place; its ``(size, SHA-256 hex)``."""
+        self._spill()
+        assert self._handle is not None and self._temporary is not None
+        try:
+            if self.sync:
+                os.fsync(self._handle)
+            handle, self._handle = self._handle, None
+            os.close(handle)
+            os.replace(self._temporary, self.path)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        self._temporary = None
+        return self.size, self._digest.hexdigest()
+
+    def abort(self) -> None:
+        """Drop what was written; the final name is left as it was."""
+        self._pending.clear()
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._handle)
+            self._handle = None
+        if self._temporary is not None:
+            with contextlib.suppress(OSError):
+                self._temporary.unlink()
+            self._temporary = None
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename; OutputError on failure."""
-    path = Path(path)
-    stream, temporary = open_temporary(path)
-    _write_atomically(path, stream, temporary, text)
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename; OutputError on failure."""
-    path = Path(path)
-    handle, temporary = _temporary_beside(path)
-    _write_atomically(path, os.fdopen(handle, "wb"), temporary, data)
+    target = AtomicFile(Path(path))
+    target.write(data)
+    target.commit()
 
 
 def cached_folder(target: Path, marker: str, build: Callable[[Path], object]) -> Path:

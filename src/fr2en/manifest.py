@@ -22,8 +22,8 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -75,7 +75,10 @@ class Entry:
 
     def to_json(self) -> str:
         """One manifest line."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        # vars() rather than asdict(): the fields are plain values, tuples and flat dataclasses, and
+        # asdict's deep copies were a visible part of a one-sentence document's cost.
+        data = {**vars(self), "outputs": [vars(o) for o in self.outputs], "report": vars(self.report)}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, line: str) -> Entry:
@@ -196,8 +199,12 @@ class Manifest:
         units: int | None = None,
         *,
         sync: bool = True,
+        digests: Mapping[str, tuple[int, str]] | None = None,
     ) -> None:
         """Append the entry of a document whose outputs were just written; OutputError if impossible.
+
+        ``digests`` gives outputs' ``(size, SHA-256 hex)`` by relative path, as their writer counted
+        them; any other output is read back to hash it.
 
         The line is flushed at once (a killed process loses nothing); with ``sync`` it is also on
         disk before this returns, else at the next :meth:`sync` (a power cut loses only lines not yet
@@ -206,7 +213,8 @@ class Manifest:
         try:
             outputs = []
             for relative in report.outputs:
-                size, digest = file_digest(self.folder / relative)
+                known = digests.get(relative) if digests is not None else None
+                size, digest = known if known is not None else file_digest(self.folder / relative)
                 outputs.append(OutputRecord(relative, size, digest))
             entry = Entry(
                 base, input_size, input_sha256, run, tuple(outputs), replace(report, seconds=0.0), units

@@ -622,6 +622,8 @@ class ScannedDocument:
         self.targets = 0
         self.total = 0.0
         self.notes = list(scan.notes)
+        # The committed outputs' (size, SHA-256 hex), by path (see DocumentWriter.digests).
+        self.digests: dict[Path, tuple[int, str]] = {}
 
     def _open(self) -> DocumentWriter:
         if self.writer is None:
@@ -669,6 +671,7 @@ class ScannedDocument:
         pairs = self.done.pairs
         finished = replace(self.done, mean_score=self.total / pairs if pairs else None, notes=tuple(notes))
         written = writer.commit(finished)
+        self.digests = writer.digests
         self.writer = None
         return finished, written
 

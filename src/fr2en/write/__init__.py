@@ -9,19 +9,15 @@ that a rerun would trust.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
-from fr2en.errors import OutputError
 from fr2en.formats import english_by_block
+from fr2en.fsutil import AtomicFile
 from fr2en.fsutil import atomic_write_bytes as atomic_write_bytes
 from fr2en.fsutil import atomic_write_text as atomic_write_text
-from fr2en.fsutil import finish, open_temporary
 from fr2en.types import (
     AlignedPair,
     DocumentHeader,
@@ -76,11 +72,6 @@ def output_paths(base: Path, formats: Sequence[str]) -> list[Path]:
     return [base.with_name(base.name + FORMATS[f].suffix) for f in formats]
 
 
-# The atomic-file helpers live in fr2en.fsutil; these names stay for code (and tests) that use them here.
-_open_temporary = open_temporary
-_finish = finish
-
-
 def _in_place_path(base: Path, output: InPlaceOutput) -> Path:
     return base.with_name(base.name + output.suffix)
 
@@ -105,26 +96,24 @@ class DocumentWriter:
         self.base = base
         self.in_place: InPlaceOutput | None = None
         self.pairs: list[AlignedPair] = []
-        self.rebuilt: Path | None = None
+        self.rebuilt: AtomicFile | None = None
         # The flags seen so far, in order of first appearance (a dict keeps the order).
         self.flags: dict[str, None] = {}
         self.targets = list(zip((FORMATS[f] for f in formats), output_paths(base, formats), strict=True))
-        self.open: list[tuple[Format, IO[str], Path, Path]] = []
+        # Each output's (size, SHA-256 hex) once committed, by path: what the batch manifest records.
+        self.digests: dict[Path, tuple[int, str]] = {}
+        self.open: list[tuple[Format, AtomicFile]] = [
+            (fmt, AtomicFile(path, sync=sync)) for fmt, path in self.targets
+        ]
         try:
-            for fmt, path in self.targets:
-                stream, temporary = _open_temporary(path)
-                self.open.append((fmt, stream, temporary, path))
             self._write_each(lambda fmt: fmt.header(header))
         except BaseException:
             self.abort()
             raise
 
     def _write_each(self, text_of: Callable[[Format], str]) -> None:
-        for fmt, stream, _, path in self.open:
-            try:
-                stream.write(text_of(fmt))
-            except OSError as exc:
-                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        for fmt, output in self.open:
+            output.write(text_of(fmt))
 
     def add(self, chunk: PairChunk, part: TextPart | None = None) -> None:
         """Append a chunk of pairs to every output; ``part``, the part the chunk was translated from,
@@ -137,24 +126,6 @@ class DocumentWriter:
         for pair in chunk.pairs:
             self.flags.update(dict.fromkeys(pair.scores.flags))
 
-    def _rebuilt(self) -> tuple[Path, Path] | None:
-        """The in-place output written to a temporary file: ``(temporary, final path)``."""
-        if self.in_place is None:
-            return None
-        data = self.in_place.rebuild(english_by_block(self.pairs, self.in_place.blocks))
-        path = _in_place_path(self.base, self.in_place)
-        stream, temporary = _open_temporary(path)
-        stream.close()
-        self.rebuilt = temporary
-        try:
-            with temporary.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        return temporary, path
-
     def commit(self, summary: DocumentSummary) -> list[Path]:
         """Write the footers and move every output into place; returns the final paths.
 
@@ -164,34 +135,26 @@ class DocumentWriter:
             summary = replace(summary, flags=tuple(self.flags))
         try:
             self._write_each(lambda fmt: fmt.footer(self.header, summary))
-            rebuilt = self._rebuilt()
-            for _, stream, temporary, path in self.open:
-                _finish(stream, temporary, path, self.sync)
-            if rebuilt is not None:
-                os.replace(*rebuilt)
-                self.rebuilt = None
-        except OSError as exc:
-            self.abort()
-            raise OutputError(f"cannot write outputs of {self.header.name}: {exc.strerror or exc}") from None
+            outputs = [output for _, output in self.open]
+            if self.in_place is not None:
+                self.rebuilt = AtomicFile(_in_place_path(self.base, self.in_place), sync=self.sync)
+                self.rebuilt.write(self.in_place.rebuild(english_by_block(self.pairs, self.in_place.blocks)))
+                outputs.append(self.rebuilt)
+            for output in outputs:
+                self.digests[output.path] = output.commit()
         except BaseException:
             self.abort()
             raise
-        self.open = []
-        paths = [path for _, path in self.targets]
-        return paths if rebuilt is None else [*paths, rebuilt[1]]
+        self.open, self.rebuilt = [], None
+        return [output.path for output in outputs]
 
     def abort(self) -> None:
-        """Close and remove every temporary file; the final names are left as they were."""
-        for _, stream, temporary, _ in self.open:
-            with contextlib.suppress(OSError):
-                stream.close()
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-        self.open = []
+        """Drop every output not yet in place; the final names are left as they were."""
+        for _, output in self.open:
+            output.abort()
         if self.rebuilt is not None:
-            with contextlib.suppress(OSError):
-                self.rebuilt.unlink()
-            self.rebuilt = None
+            self.rebuilt.abort()
+        self.open, self.rebuilt = [], None
 
     def __enter__(self) -> DocumentWriter:
         return self
