@@ -49,14 +49,23 @@ FLOORS = {
 }
 
 
-def _work_fr2en(plan: dict[str, Any], beam: int, layout: str, started: float) -> dict[str, Any]:
-    import shutil
+def keep_outputs_until_the_end(work: Path, prefix: str) -> Path:
+    """A new output folder inside the benchmark's work folder, removed with it at the very end.
 
+    Not removed after each run: on an ext4 without a journal (this project's VMs), creating a file
+    scans past the inodes deleted in the last half-minute (``recently_deleted`` in ``perf``), so
+    deleting one run's 1,347 outputs made the next run's file creation 10-30 times slower, a cost
+    of the harness that a user's folder never pays.
+    """
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=work))
+
+
+def _work_fr2en(plan: dict[str, Any], beam: int, layout: str, started: float) -> dict[str, Any]:
     from fr2en.batch import run_batch
     from fr2en.config import load_settings
     from fr2en.translate import load_translator
 
-    out = Path(tempfile.mkdtemp(prefix="fr2en-folders-out-"))
+    out = keep_outputs_until_the_end(Path(plan["work"]), "out-")
     settings = load_settings(
         overrides={"model": {"name": plan["model"], "backend": "ct2", "beam": beam, "device": "cpu"}},
         environ={},
@@ -67,7 +76,6 @@ def _work_fr2en(plan: dict[str, Any], beam: int, layout: str, started: float) ->
     )
     done = time.perf_counter()
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    shutil.rmtree(out, ignore_errors=True)
     sentences = sum(d.sentences for d in report.documents)
     failed = [d.error for d in report.documents if d.status != "done"]
     if failed or sentences != len(plan["sentences"]):
@@ -133,6 +141,7 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         layouts[name] = str(documents)
         counts[name] = len(list(documents.iterdir()))
     plan = {
+        "work": str(work),
         "model": str(folder),
         "ct2_model": str(ct2_model),
         "sentences": sentences,

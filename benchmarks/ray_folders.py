@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from folders import keep_outputs_until_the_end
 from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text
 
 HERE = Path(__file__).resolve().parent
@@ -42,8 +43,6 @@ SYSTEMS = ("local", "ray")
 
 def worker(argv: Sequence[str]) -> None:
     """A worker process: ``--worker KIND PLAN BEAM``; prints one JSON line."""
-    import shutil
-
     from fr2en.batch import run_batch
     from fr2en.config import load_settings
     from fr2en.translate import Translator, load_translator
@@ -55,7 +54,7 @@ def worker(argv: Sequence[str]) -> None:
         environ={},
     )
     forced = plan["target_tokens"]
-    out = Path(tempfile.mkdtemp(prefix="fr2en-ray-folders-out-"))
+    out = keep_outputs_until_the_end(plan_path.parent, "out-")
     began = time.perf_counter()
     timings: dict[str, float] = {}
     closer = None
@@ -79,7 +78,6 @@ def worker(argv: Sequence[str]) -> None:
     ended = time.perf_counter()
     if closer is not None:
         closer()
-    shutil.rmtree(out, ignore_errors=True)
     sentences = sum(d.sentences for d in report.documents)
     failed = [d.error for d in report.documents if d.status != "done"]
     if failed or sentences != len(plan["sentences"]):
