@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from folders import keep_outputs_until_the_end  # noqa: E402
 from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text  # noqa: E402
 
 BEAMS = (1, 4)
@@ -50,7 +50,7 @@ BEAMS = (1, 4)
 RESET = -1
 
 
-def _settings(plan: dict[str, Any], beam: int, out: str | None = None) -> Any:
+def _settings(plan: dict[str, Any], beam: int, out: str | None = None, window: int | None = None) -> Any:
     from fr2en.config import load_settings
 
     overrides: dict[str, dict[str, Any]] = {
@@ -58,6 +58,8 @@ def _settings(plan: dict[str, Any], beam: int, out: str | None = None) -> Any:
     }
     if out:
         overrides["output"] = {"directory": out}
+    if window:
+        overrides["batch"] = {"window_sentences": window}
     return load_settings(overrides=overrides, environ={})
 
 
@@ -178,16 +180,67 @@ def baseline(plan: dict[str, Any], settings: Any, translator: Any) -> tuple[floa
     """``fr2en translate`` (run_batch, cache off) on the articles as documents: (wall, CPU) seconds."""
     from fr2en.batch import run_batch
 
-    out = tempfile.mkdtemp(prefix="fr2en-serve-bench-out-")
+    out = keep_outputs_until_the_end(Path(plan["work"]), "out-")
     started, cpu = time.perf_counter(), time.process_time()
     report = run_batch(
         [plan["documents"]], out, settings, translator=translator, show_progress=False, cache=False
     )
     seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
-    shutil.rmtree(out, ignore_errors=True)
     if report.failed or sum(d.sentences for d in report.documents) != len(plan["sentences"]):
         raise SystemExit("fr2en translate went wrong in the baseline")
     return seconds, cpu_s
+
+
+class RawCT2:
+    """The yardstick: CTranslate2 alone, as fr2en drives it on this machine (same workers, same
+    batch cap), on the articles one after another or on all their sentences at once. No server
+    can share batches better than this, so ``all at once ÷ one after another`` here is the
+    ceiling of the server's concurrent ÷ sequential ratio on this machine."""
+
+    def __init__(self, plan: dict[str, Any], beam: int) -> None:
+        import ctranslate2
+        import sentencepiece as spm
+
+        from fr2en.translate.ct2 import split_threads
+        from fr2en.translate.engine import CPU_BATCH_HYPOTHESES, available_cores
+
+        self.workers, intra = split_threads(available_cores())
+        self.model = ctranslate2.Translator(
+            plan["ct2_model"],
+            device="cpu",
+            compute_type="int8",
+            inter_threads=self.workers,
+            intra_threads=intra,
+        )
+        processor = spm.SentencePieceProcessor(model_file=str(Path(plan["model"]) / "source.spm"))
+        self.articles = [
+            [[*processor.encode(s, out_type=str), "</s>"] for s in article.split("\n\n")]
+            for article in plan["articles"]
+        ]
+        self.beam, self.length = beam, plan["target_tokens"]
+        self.most = max(1, CPU_BATCH_HYPOTHESES // beam)
+
+    def _translate(self, source: list[list[str]], batch: int) -> None:
+        self.model.translate_batch(
+            source,
+            beam_size=self.beam,
+            max_batch_size=batch,
+            min_decoding_length=self.length,
+            max_decoding_length=self.length,
+        )
+
+    def one_after_another(self) -> tuple[float, float]:
+        """Each article alone, its sentences split over the workers (its best here): (wall, CPU) s."""
+        started, cpu = time.perf_counter(), time.process_time()
+        for article in self.articles:
+            self._translate(article, min(self.most, -(-len(article) // self.workers)))
+        return time.perf_counter() - started, time.process_time() - cpu
+
+    def all_at_once(self) -> tuple[float, float]:
+        """Every sentence in one call, batches of up to 64 hypotheses: (wall, CPU) seconds."""
+        started, cpu = time.perf_counter(), time.process_time()
+        self._translate([s for article in self.articles for s in article], self.most)
+        return time.perf_counter() - started, time.process_time() - cpu
 
 
 def cpu_seconds(pid: int) -> float:
@@ -204,15 +257,19 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int, roun
     articles: list[str] = plan["articles"]
     sentences = len(plan["sentences"])
     settings = _settings(plan, beam, tempfile.gettempdir())
+    # fr2en translate as the server's sequential path works: each document's batches its own.
+    alone = _settings(plan, beam, tempfile.gettempdir(), window=len(articles[0].split("\n\n")))
     translator = load_translator(settings.model, forced_output_tokens=plan["target_tokens"])
+    raw = RawCT2(plan, beam)
     server = subprocess.Popen(
         [sys.executable, __file__, "--server", str(plan_path), str(beam)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    walls: dict[str, list[float]] = {"translate": [], "sequential": [], "concurrent": []}
-    cpus: dict[str, list[float]] = {"translate": [], "sequential": [], "concurrent": []}
+    modes = ("translate", "translate_alone", "raw_sequential", "raw_all", "sequential", "concurrent")
+    walls: dict[str, list[float]] = {mode: [] for mode in modes}
+    cpus: dict[str, list[float]] = {mode: [] for mode in modes}
     sequential: list[tuple[float, int, Any]] = []
     concurrent: list[tuple[float, int, Any]] = []
     failed = 0
@@ -225,12 +282,17 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int, roun
         post(url, good_request(articles[0]))  # warm-up
         for round_index in range(rounds):
             # A different order each round, so that the machine's busy moments fall on every mode.
-            order = ["translate", "sequential", "concurrent"]
-            order = order[round_index % 3 :] + order[: round_index % 3]
-            for mode in order:
+            shift = round_index % len(modes)
+            for mode in modes[shift:] + modes[:shift]:
                 before = cpu_seconds(server.pid)
                 if mode == "translate":
                     wall, cpu = baseline(plan, settings, translator)
+                elif mode == "translate_alone":
+                    wall, cpu = baseline(plan, alone, translator)
+                elif mode == "raw_sequential":
+                    wall, cpu = raw.one_after_another()
+                elif mode == "raw_all":
+                    wall, cpu = raw.all_at_once()
                 elif mode == "sequential":
                     sequential = run_sequential(url, articles)
                     wall, cpu = sum(r[0] for r in sequential), cpu_seconds(server.pid) - before
@@ -272,11 +334,17 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int, roun
         "clients": clients,
         "sentences": sentences,
         "rounds": rounds,
-        "translate_sent_per_s": sentences / wall["translate"],
-        "sequential_sent_per_s": sentences / wall["sequential"],
-        "concurrent_sent_per_s": sentences / wall["concurrent"],
+        **{f"{mode}_sent_per_s": sentences / wall[mode] for mode in modes},
         "ratio_concurrent_sequential": wall["sequential"] / wall["concurrent"],
+        # What CTranslate2 alone gains from the same sentences all at once: the ratio's ceiling here.
+        "ceiling_raw_all_vs_sequential": wall["raw_sequential"] / wall["raw_all"],
+        # The sequential server against fr2en translate batching each document on its own, as the
+        # server must with one request at a time (the floor's honest baseline) ...
+        "ratio_sequential_translate_alone": wall["translate_alone"] / wall["sequential"],
+        # ... and against fr2en translate sharing batches across the documents (the concurrent
+        # server's counterpart since documents share batches).
         "ratio_sequential_translate": wall["translate"] / wall["sequential"],
+        "ratio_concurrent_translate": wall["translate"] / wall["concurrent"],
         "cpu_ms_per_sentence": cpu_ms,
         "walls_s": walls,
         "sequential_p50_s": percentile([r[0] for r in sequential], 0.5),
@@ -310,7 +378,7 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     sentences = picked[: args.clients * args.sentences]
     cache = cache_folder()
     folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
-    ensure_converted(resolve_model(str(folder)), "int8", cache)
+    ct2_model = ensure_converted(resolve_model(str(folder)), "int8", cache)
     vocab = MarianVocab(folder)
     mean_tokens = statistics.fmean(vocab.count(s) for s in sentences)
     articles = [
@@ -322,7 +390,9 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     for index, article in enumerate(articles):
         (documents / f"article-{index:03d}.txt").write_text(article + "\n", encoding="utf-8")
     return {
+        "work": str(work),
         "model": str(folder),
+        "ct2_model": str(ct2_model),
         "sentences": sentences,
         "articles": articles,
         "documents": str(documents),
@@ -332,21 +402,37 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
+    """Two Markdown tables: throughput against its yardsticks, then latency, CPU and robustness."""
     lines = [
-        "| decoding | fr2en translate sent/s | sequential sent/s | concurrent sent/s | concurrent ÷ sequential "
-        "| sequential ÷ translate | CPU ms/sentence: translate, sequential, concurrent "
+        "| decoding | raw CTranslate2 sent/s: articles one after another, all at once (ceiling) "
+        "| fr2en serve sent/s: sequential, concurrent | concurrent ÷ sequential (floor 2.5) "
+        "| fr2en translate sent/s: each document alone, shared batches "
+        "| sequential ÷ translate alone (floor 0.8) | concurrent ÷ translate shared |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        decoding = "greedy" if r["beam"] == 1 else f"beam {r['beam']}"
+        lines.append(
+            f"| {decoding} | {r['raw_sequential_sent_per_s']:.1f}, {r['raw_all_sent_per_s']:.1f} "
+            f"({r['ceiling_raw_all_vs_sequential']:.2f}×) "
+            f"| {r['sequential_sent_per_s']:.1f}, {r['concurrent_sent_per_s']:.1f} "
+            f"| **{r['ratio_concurrent_sequential']:.2f}×** "
+            f"| {r['translate_alone_sent_per_s']:.1f}, {r['translate_sent_per_s']:.1f} "
+            f"| **{r['ratio_sequential_translate_alone']:.2f}×** | {r['ratio_concurrent_translate']:.2f}× |"
+        )
+    lines += [
+        "",
+        "| decoding | CPU ms/sentence: translate alone, translate shared, sequential, concurrent "
         "| p50 / p95 s, sequential | p50 / p95 s, concurrent | failed "
         "| good answered right, malformed mixed in | model calls (requests) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         worker, cpu = r["worker"], r["cpu_ms_per_sentence"]
         decoding = "greedy" if r["beam"] == 1 else f"beam {r['beam']}"
         lines.append(
-            f"| {decoding} | {r['translate_sent_per_s']:.2f} "
-            f"| {r['sequential_sent_per_s']:.2f} | {r['concurrent_sent_per_s']:.2f} "
-            f"| {r['ratio_concurrent_sequential']:.2f}× | {r['ratio_sequential_translate']:.2f}× "
-            f"| {cpu['translate']:.0f}, {cpu['sequential']:.0f}, {cpu['concurrent']:.0f} "
+            f"| {decoding} | {cpu['translate_alone']:.0f}, {cpu['translate']:.0f}, "
+            f"{cpu['sequential']:.0f}, {cpu['concurrent']:.0f} "
             f"| {r['sequential_p50_s']:.2f} / {r['sequential_p95_s']:.2f} "
             f"| {r['concurrent_p50_s']:.2f} / {r['concurrent_p95_s']:.2f} | {r['failed']} "
             f"| {r['mixed_good_right']}/{r['clients']} (malformed: {r['mixed_bad_with_error_json']}/{r['clients']} "

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from fr2en.errors import OutputError
 
-# What an AtomicFile keeps in memory before it creates its temporary file and streams to it: an
-# output of a short document is then one open, one write, one close and one rename (system calls
-# are what a folder of one-sentence documents spends its time on), and a long one stays flat.
-SPILL_BYTES = 1 << 20
+# What an AtomicFile keeps in memory before it creates its temporary file and streams to it. A short
+# document's output is then one open, one write, one close and one rename, hashed as it is written;
+# a long one streams, and memory stays flat.
+SPILL_BYTES = 1 << 18
 _NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 _names = random.Random()
 # A forked child must not draw the parent's names (O_EXCL would catch it, after a wasted try).
