@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -150,3 +151,41 @@ def test_each_documents_page_links_back_to_the_report(tmp_path: Path) -> None:
         links = lxml_html.document_fromstring(page_path.read_text(encoding="utf-8")).cssselect("p.back a")
         assert [a.get("href") for a in links] == [href]
         assert (page_path.parent / href).resolve() == (out / REPORT_PAGE_NAME).resolve()
+
+
+@pytest.mark.parametrize("variant", ["whole", "no documents", "no signature"])
+def test_the_json_report_written_a_document_at_a_time_is_json_dumps_of_it_whole(variant: str) -> None:
+    batch = sample_batch()
+    if variant == "no documents":
+        batch = replace(batch, documents=())
+    elif variant == "no signature":
+        batch = replace(batch, signature=None)
+    whole = {
+        "fr2en_report": 1,
+        "output_dir": batch.output_dir,
+        "started": batch.started,
+        "finished": batch.finished,
+        "interrupted": batch.interrupted,
+        "signature": batch.signature.as_dict() if batch.signature else None,
+        "signature_text": batch.signature.as_text() if batch.signature else None,
+        "totals": report.totals(batch),
+        "documents": [
+            {
+                **dataclasses.asdict(d),
+                "this_run": report.this_run(d),
+                "seconds": round(d.seconds, 3),
+                "outputs": list(d.outputs),
+                "notes": list(d.notes),
+            }
+            for d in batch.documents
+        ],
+    }
+    assert report.render(batch) == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    assert len(list(report.render_chunks(batch))) == len(batch.documents) + 2
+
+
+def test_the_report_files_are_the_rendered_pages(tmp_path: Path) -> None:
+    batch = sample_batch()
+    report_html.write_reports(batch, tmp_path)
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == report.render(batch)
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == report_html.render(batch)

@@ -59,7 +59,7 @@ from fr2en.pipeline import PreparedUnits, ScannedDocument, prepare_units, run_si
 from fr2en.progress import ProgressDisplay
 from fr2en.translate import LazyTranslator, Translator, plan_model
 from fr2en.types import BatchReport, DocumentPart, DocumentReport, FileScan, RunSignature, Translation
-from fr2en.write import atomic_write_text, output_paths, report, report_html
+from fr2en.write import output_paths, report_html
 
 # Plain text, and every format fr2en.formats reads (web pages, Markdown…).
 INPUT_SUFFIXES = (".txt", *READERS)
@@ -493,8 +493,7 @@ def run_batch(
         # run that never started); otherwise the report says what was finished before it failed.
         stillborn = isinstance(fatal, ModelLoadError) and not translated
         if not stillborn:
-            atomic_write_text(out / REPORT_NAME, report.render(batch))
-            atomic_write_text(out / REPORT_PAGE_NAME, report_html.render(batch))
+            report_html.write_reports(batch, out)
     if stillborn:
         manifest.discard()
     if fatal is not None:

@@ -14,7 +14,7 @@ import os
 import random
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from fr2en.errors import OutputError
@@ -117,6 +117,18 @@ class AtomicFile:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename; OutputError on failure."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[str]) -> None:
+    """Write ``chunks`` as UTF-8 to ``path``, as :func:`atomic_write_text`, never holding them all."""
+    target = AtomicFile(Path(path))
+    try:
+        for chunk in chunks:
+            target.write(chunk)
+    except BaseException:
+        target.abort()
+        raise
+    target.commit()
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -8,7 +8,7 @@ document, and each document's ``this_run`` says whether it was translated in thi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,9 +61,20 @@ def _numbers(documents: Iterable[DocumentReport]) -> dict[str, Any]:
     }
 
 
-def render(report: BatchReport) -> str:
-    """The batch report as indented JSON: documents, totals and the run signature."""
-    payload = {
+def _document(document: DocumentReport) -> dict[str, object]:
+    return {
+        **asdict(document),
+        "this_run": this_run(document),
+        "seconds": round(document.seconds, 3),
+        "outputs": list(document.outputs),
+        "notes": list(document.notes),
+    }
+
+
+def render_chunks(report: BatchReport) -> Iterator[str]:
+    """The batch report as indented JSON (documents, totals, the run signature), a document at a
+    time: the text of ``json.dumps(..., indent=2)`` without a folder's worth of it in memory."""
+    head = {
         "fr2en_report": 1,
         "output_dir": report.output_dir,
         "started": report.started,
@@ -72,18 +83,24 @@ def render(report: BatchReport) -> str:
         "signature": report.signature.as_dict() if report.signature else None,
         "signature_text": report.signature.as_text() if report.signature else None,
         "totals": totals(report),
-        "documents": [
-            {
-                **asdict(d),
-                "this_run": this_run(d),
-                "seconds": round(d.seconds, 3),
-                "outputs": list(d.outputs),
-                "notes": list(d.notes),
-            }
-            for d in report.documents
-        ],
+        "documents": [],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    # "documents" comes last: the head's text ends with its empty list, which the documents fill.
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    cut = text.rindex("[]")
+    yield text[: cut + 1]
+    separator = "\n    "
+    for document in report.documents:
+        yield separator + json.dumps(_document(document), ensure_ascii=False, indent=2).replace(
+            "\n", "\n    "
+        )
+        separator = ",\n    "
+    yield ("\n  " if report.documents else "") + text[cut + 1 :] + "\n"
+
+
+def render(report: BatchReport) -> str:
+    """The batch report as indented JSON: documents, totals and the run signature."""
+    return "".join(render_chunks(report))
 
 
 def now() -> str:

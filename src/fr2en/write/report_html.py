@@ -7,12 +7,14 @@ reason. The data is :mod:`fr2en.write.report`'s (``report.json``), so the two ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
+from fr2en.fsutil import atomic_write_chunks
 from fr2en.types import BatchReport, DocumentReport
-from fr2en.write import FORMATS, atomic_write_text, page, report
+from fr2en.write import FORMATS, page, report
 
 _STYLE = (
     page.BASE_STYLE
@@ -169,8 +171,8 @@ def _document_row(document: DocumentReport) -> str:
     )
 
 
-def render(batch: BatchReport) -> str:
-    """The whole ``report.html`` page."""
+def render_chunks(batch: BatchReport) -> Iterator[str]:
+    """The whole ``report.html`` page, a document's row at a time."""
     total = report.totals(batch)
     signature = batch.signature.as_text() if batch.signature else "(no documents translated)"
     heads = "".join(
@@ -181,15 +183,18 @@ def render(batch: BatchReport) -> str:
     )
     mean = page.score_pill(total["mean_score"]) if total["mean_score"] is not None else "—"
     interrupted = '<p class="warning">The run was interrupted: documents after these were not done.</p>\n'
-    return (
+    yield (
         page.head("fr2en batch report", _STYLE, _SCRIPT) + "<body>\n<h1>fr2en batch report</h1>\n"
         f'<p class="meta">{escape(counts)} · output folder <code>{escape(batch.output_dir)}</code> · '
         f"{page.time_span(batch.started, batch.finished, batch.seconds)}</p>\n"
         + (interrupted if batch.interrupted else "")
         + '<div class="table-wrap"><table class="documents">\n'
         f"<thead><tr>{heads}</tr></thead>\n<tbody>\n"
-        + "".join(_document_row(d) for d in batch.documents)
-        + "</tbody>\n<tfoot><tr>"
+    )
+    for document in batch.documents:
+        yield _document_row(document)
+    yield (
+        "</tbody>\n<tfoot><tr>"
         f"<td>Total ({_plural(total['documents'], 'document')})</td><td></td>"
         f'<td class="num" data-label="sentences">{total["sentences"]}</td>'
         f'<td class="num" data-label="mean score">{mean}</td>'
@@ -201,7 +206,13 @@ def render(batch: BatchReport) -> str:
     )
 
 
+def render(batch: BatchReport) -> str:
+    """The whole ``report.html`` page."""
+    return "".join(render_chunks(batch))
+
+
 def write_reports(batch: BatchReport, folder: Path) -> None:
-    """Write ``report.json`` and ``report.html`` for ``batch`` into ``folder``, each atomically."""
-    atomic_write_text(folder / report.NAME, report.render(batch))
-    atomic_write_text(folder / NAME, render(batch))
+    """Write ``report.json`` and ``report.html`` for ``batch`` into ``folder``, each atomically, a
+    document at a time (a folder of ten thousand documents never has its whole page in memory)."""
+    atomic_write_chunks(folder / report.NAME, report.render_chunks(batch))
+    atomic_write_chunks(folder / NAME, render_chunks(batch))
