@@ -336,8 +336,7 @@ class _Document:
 
 
 def _overwrites(source: Path, targets: Sequence[Path]) -> bool:
-    """Whether one of ``targets`` is the file ``source`` (through any link): one ``stat`` each, where
-    resolving every path walked it component by component for each of a document's outputs."""
+    """Whether one of ``targets`` is the file ``source``, through any link (one ``stat`` per target)."""
     try:
         found = os.stat(source)
     except OSError:
