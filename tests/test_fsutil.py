@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,38 @@ def test_a_file_that_cannot_be_created_is_one_output_error(tmp_path: Path) -> No
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(OutputError, match=r"cannot write .*doc\.txt"):
         fsutil.atomic_write_text(tmp_path / "file" / "doc.txt", "text")
+
+
+def test_a_write_that_fails_on_the_disk_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fsutil, "SPILL_BYTES", 64)
+    target = tmp_path / "page.en.docx"
+    target.write_bytes(b"the previous run's")
+
+    def full(handle: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "write", full)
+    with pytest.raises(OutputError, match="No space left on device"):
+        fsutil.atomic_write_bytes(target, b"x" * 1000)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["page.en.docx"]
+    assert target.read_bytes() == b"the previous run's"
+
+
+def test_chunks_that_fail_half_way_leave_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fsutil, "SPILL_BYTES", 64)
+    target = tmp_path / "report.json"
+    target.write_text("old")
+
+    def chunks() -> Iterator[str]:
+        yield "x" * 100  # already in the temporary file
+        raise ValueError("a renderer's bug")
+
+    with pytest.raises(ValueError, match="a renderer's bug"):
+        fsutil.atomic_write_chunks(target, chunks())
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert target.read_text() == "old"

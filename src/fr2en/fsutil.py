@@ -83,7 +83,7 @@ class AtomicFile:
             while view:
                 view = view[os.write(self._handle, view) :]
         except OSError as exc:
-            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise self._failure(exc) from None
 
     def commit(self) -> tuple[int, str]:
         """Put the file in place; its ``(size, SHA-256 hex)``."""
@@ -96,10 +96,14 @@ class AtomicFile:
             os.close(handle)
             os.replace(self._temporary, self.path)
         except OSError as exc:
-            self.abort()
-            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise self._failure(exc) from None
         self._temporary = None
         return self.size, self._digest.hexdigest()
+
+    def _failure(self, exc: OSError) -> OutputError:
+        """Drop the file (nothing half-written stays behind) and say why."""
+        self.abort()
+        return OutputError(f"cannot write {self.path}: {exc.strerror or exc}")
 
     def abort(self) -> None:
         """Drop what was written; the final name is left as it was."""
@@ -116,11 +120,17 @@ class AtomicFile:
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename; OutputError on failure."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_chunks(path, [text])
 
 
-def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[str]) -> None:
-    """Write ``chunks`` as UTF-8 to ``path``, as :func:`atomic_write_text`, never holding them all."""
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename; OutputError on failure."""
+    atomic_write_chunks(path, [data])
+
+
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[str | bytes]) -> None:
+    """Write ``chunks`` (text as UTF-8) to ``path`` as one atomic file, never holding them all; a
+    failure, or an exception from ``chunks``, leaves no temporary file and the old file as it was."""
     target = AtomicFile(Path(path))
     try:
         for chunk in chunks:
@@ -128,13 +138,6 @@ def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[str]) -> 
     except BaseException:
         target.abort()
         raise
-    target.commit()
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename; OutputError on failure."""
-    target = AtomicFile(Path(path))
-    target.write(data)
     target.commit()
 
 
