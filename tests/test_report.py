@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -160,27 +159,10 @@ def test_the_json_report_written_a_document_at_a_time_is_json_dumps_of_it_whole(
         batch = replace(batch, documents=())
     elif variant == "no signature":
         batch = replace(batch, signature=None)
-    whole = {
-        "fr2en_report": 1,
-        "output_dir": batch.output_dir,
-        "started": batch.started,
-        "finished": batch.finished,
-        "interrupted": batch.interrupted,
-        "signature": batch.signature.as_dict() if batch.signature else None,
-        "signature_text": batch.signature.as_text() if batch.signature else None,
-        "totals": report.totals(batch),
-        "documents": [
-            {
-                **dataclasses.asdict(d),
-                "this_run": report.this_run(d),
-                "seconds": round(d.seconds, 3),
-                "outputs": list(d.outputs),
-                "notes": list(d.notes),
-            }
-            for d in batch.documents
-        ],
-    }
-    assert report.render(batch) == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    text = report.render(batch)
+    whole = json.loads(text)  # keys in the order written
+    assert text == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    assert [d["input"] for d in whole["documents"]] == [d.input for d in batch.documents]
     assert len(list(report.render_chunks(batch))) == len(batch.documents) + 2
 
 
