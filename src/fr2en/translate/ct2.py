@@ -27,15 +27,8 @@ from typing import Any
 from fr2en.config import ModelSettings, cache_dir, cached_folder
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import BatchLimits, UnitResult, max_new_tokens
-from fr2en.translate.engine import (
-    available_cores,
-    backend_limits,
-    device_batch_shape,
-    score_pairs,
-    translate_planned,
-    translate_sentences,
-)
+from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.engine import PlannedTranslator, available_cores, score_pairs
 from fr2en.translate.locate import LocatedModel
 from fr2en.translate.runtime import CT2_CUDA_REMEDY, ProbeResult, pick_device, record
 from fr2en.translate.vocab import MarianVocab
@@ -153,8 +146,12 @@ def _window(source: LocatedModel, settings: ModelSettings) -> int:
     return min(settings.max_input_tokens, positions)
 
 
-class CT2Translator:
+class CT2Translator(PlannedTranslator):
     """Translate with a Marian model folder through CTranslate2."""
+
+    # CTranslate2's memory stays small at any beam size (its allocator reuses each step's buffers),
+    # so beam search need not shrink the token budget as the torch backend's must.
+    per_beam = False
 
     def __init__(
         self, source: LocatedModel, settings: ModelSettings, *, forced_output_tokens: int | None = None
@@ -171,15 +168,15 @@ class CT2Translator:
         self.window = _window(source, settings)
         path = ensure_converted(source, self.compute_type)
         if self.device == "cuda":
-            self.inter_threads, intra = 1, 1
+            self.workers, intra = 1, 1
         else:
-            self.inter_threads, intra = split_threads(settings.threads or available_cores())
+            self.workers, intra = split_threads(settings.threads or available_cores())
         try:
             self.translator = ctranslate2.Translator(
                 str(path),
                 device=self.device,
                 compute_type=self.compute_type,
-                inter_threads=self.inter_threads,
+                inter_threads=self.workers,
                 intra_threads=intra,
             )
         except (OSError, ValueError, RuntimeError) as exc:
@@ -202,47 +199,17 @@ class CT2Translator:
 
     def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Translate ``sentences`` in order; see the module docstring for how."""
-        # CTranslate2's memory stays small at any beam size (its allocator reuses each step's
-        # buffers), so beam search need not shrink the token budget as the torch backend's must.
-        sized, budget, hypotheses = device_batch_shape(self.settings, self.device, per_beam=False)
         try:
-            return translate_sentences(
-                sentences,
-                vocab=self.vocab,
-                settings=sized,
-                window=self.window,
-                run_batches=self._run_batches,
-                progress=progress,
-                budget_tokens=budget,
-                workers=self.inter_threads,
-                max_hypotheses=hypotheses,
-            )
+            return super().translate(sentences, progress)
         except RuntimeError as exc:
             if not _missing_cuda_library(exc, self.device):
                 raise
             raise _cuda_failure(exc) from None
 
-    def batch_limits(self) -> BatchLimits:
-        """The limits of one model batch, as :meth:`translate` plans them."""
-        return backend_limits(self.settings, self.device, per_beam=False, workers=self.inter_threads)
-
-    def translate_batches(
-        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
-    ) -> Iterator[list[Translation]]:
-        """Translate planned batches (see :func:`translate_planned`), each as it is done."""
-        return translate_planned(
-            batches,
-            vocab=self.vocab,
-            settings=self.settings,
-            window=self.window,
-            run_batches=self._run_batches,
-            limits=self.batch_limits(),
-        )
-
     def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
         # Keep every worker busy with one batch and one more queued; collect in order.
         remaining = iter(batches)
-        pending = deque(self._submit(batch) for batch in islice(remaining, 2 * self.inter_threads))
+        pending = deque(self._submit(batch) for batch in islice(remaining, 2 * self.workers))
         while pending:
             running = pending.popleft()
             following = next(remaining, None)

@@ -136,6 +136,58 @@ def translate_planned(
         yield rejoin(plan, results)
 
 
+class PlannedTranslator:
+    """What both backends' translators do the same way: sentences, or planned batches, go through
+    the one batching engine and its batches through the backend's :meth:`_run_batches`.
+
+    A backend sets ``vocab``, ``settings``, ``device`` and ``window`` and implements
+    :meth:`_run_batches`; ``per_beam`` says whether beam search divides its token budget (see
+    :func:`device_batch_shape`), ``workers`` how many batches it decodes side by side.
+    """
+
+    vocab: MarianVocab
+    settings: ModelSettings
+    device: str
+    window: int
+    per_beam = True
+    workers = 1
+
+    def _run_batches(self, batches: list[list[list[str]]]) -> Iterator[list[UnitResult]]:
+        raise NotImplementedError
+
+    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        """Translate ``sentences`` in order (see :func:`translate_sentences`)."""
+        sized, budget, hypotheses = device_batch_shape(self.settings, self.device, per_beam=self.per_beam)
+        return translate_sentences(
+            sentences,
+            vocab=self.vocab,
+            settings=sized,
+            window=self.window,
+            run_batches=self._run_batches,
+            progress=progress,
+            budget_tokens=budget,
+            workers=self.workers,
+            max_hypotheses=hypotheses,
+        )
+
+    def batch_limits(self) -> BatchLimits:
+        """The limits of one model batch, as :meth:`translate` plans them."""
+        return backend_limits(self.settings, self.device, per_beam=self.per_beam, workers=self.workers)
+
+    def translate_batches(
+        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
+    ) -> Iterator[list[Translation]]:
+        """Translate planned batches (see :func:`translate_planned`), each as it is done."""
+        return translate_planned(
+            batches,
+            vocab=self.vocab,
+            settings=self.settings,
+            window=self.window,
+            run_batches=self._run_batches,
+            limits=self.batch_limits(),
+        )
+
+
 def translate_sentences(
     sentences: Sequence[str],
     *,

@@ -22,16 +22,8 @@ from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from fr2en.config import ModelSettings
 from fr2en.errors import ModelLoadError
 from fr2en.translate import ModelInfo, Progress
-from fr2en.translate.batching import BatchLimits, UnitResult, max_new_tokens
-from fr2en.translate.engine import (
-    available_cores,
-    backend_limits,
-    device_batch_shape,
-    forced_length_settings,
-    score_pairs,
-    translate_planned,
-    translate_sentences,
-)
+from fr2en.translate.batching import UnitResult, max_new_tokens
+from fr2en.translate.engine import PlannedTranslator, available_cores, forced_length_settings, score_pairs
 from fr2en.translate.locate import LocatedModel
 from fr2en.translate.runtime import pick_device
 from fr2en.translate.vocab import MarianVocab
@@ -186,7 +178,7 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-class MarianTranslator:
+class MarianTranslator(PlannedTranslator):
     """Translate with a Marian model folder through transformers."""
 
     def __init__(
@@ -234,37 +226,6 @@ class MarianTranslator:
         for batch in batches:
             outputs = self._generate([self.vocab.ids(pieces) for pieces in batch], beam)
             yield [UnitResult.from_logprobs(text, logprobs, hit) for text, logprobs, hit in outputs]
-
-    def translate(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
-        """Translate ``sentences`` in order; see the module docstring for how."""
-        sized, budget, hypotheses = device_batch_shape(self.settings, self.device, per_beam=True)
-        return translate_sentences(
-            sentences,
-            vocab=self.vocab,
-            settings=sized,
-            window=self.window,
-            run_batches=self._run_batches,
-            progress=progress,
-            budget_tokens=budget,
-            max_hypotheses=hypotheses,
-        )
-
-    def batch_limits(self) -> BatchLimits:
-        """The limits of one model batch, as :meth:`translate` plans them."""
-        return backend_limits(self.settings, self.device, per_beam=True)
-
-    def translate_batches(
-        self, batches: Sequence[Sequence[str]], progress: Progress | None = None
-    ) -> Iterator[list[Translation]]:
-        """Translate planned batches (see :func:`translate_planned`), each as it is done."""
-        return translate_planned(
-            batches,
-            vocab=self.vocab,
-            settings=self.settings,
-            window=self.window,
-            run_batches=self._run_batches,
-            limits=self.batch_limits(),
-        )
 
     def score_translations(
         self, sources: Sequence[str], targets: Sequence[str], progress: Progress | None = None
