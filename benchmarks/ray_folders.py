@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from folders import keep_outputs_until_the_end
-from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text
+from throughput import DEFAULT_DATA, benchmark_model, cache_folder, cpu_name
 
 HERE = Path(__file__).resolve().parent
 PER_ARTICLE = 4
@@ -89,19 +89,8 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """The model (built once, converted once), the sentences, the folder of articles."""
     import statistics as stats
 
-    sys.path.insert(0, str(HERE))
-    from fr2en.translate.ct2 import ensure_converted
-    from fr2en.translate.locate import resolve_model
-    from fr2en.translate.vocab import MarianVocab
-    from model import model_dir
-
-    data = Path(args.data)
-    sentences, rest = pick_sentences(data, args.sentences)
-    cache = cache_folder()
-    print(f"model: {cache / 'bench'} (built on first use, takes a few minutes)", file=sys.stderr)
-    folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
-    ensure_converted(resolve_model(str(folder)), "int8", cache)
-    mean_tokens = stats.fmean(MarianVocab(folder).count(s) for s in sentences)
+    sentences, folder, _, vocab = benchmark_model(Path(args.data), args.sentences, pick=args.sentences)
+    mean_tokens = stats.fmean(vocab.count(s) for s in sentences)
     articles = work / "articles"
     articles.mkdir()
     for start in range(0, len(sentences), PER_ARTICLE):

@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from folders import keep_outputs_until_the_end  # noqa: E402
-from throughput import DEFAULT_DATA, cache_folder, cpu_name, pick_sentences, training_text  # noqa: E402
+from throughput import DEFAULT_DATA, benchmark_model, cache_folder, cpu_name  # noqa: E402
 
 BEAMS = (1, 4)
 # The status recorded for a connection reset.
@@ -376,18 +376,7 @@ def measure(plan: dict[str, Any], plan_path: Path, beam: int, clients: int, roun
 
 def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """The model and its conversion (built once), the articles, the documents, the plan."""
-    from fr2en.translate.ct2 import ensure_converted
-    from fr2en.translate.locate import resolve_model
-    from fr2en.translate.vocab import MarianVocab
-    from model import model_dir
-
-    data = Path(args.data)
-    picked, rest = pick_sentences(data, 192)
-    sentences = picked[: args.clients * args.sentences]
-    cache = cache_folder()
-    folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
-    ct2_model = ensure_converted(resolve_model(str(folder)), "int8", cache)
-    vocab = MarianVocab(folder)
+    sentences, folder, ct2_model, vocab = benchmark_model(Path(args.data), args.clients * args.sentences)
     mean_tokens = statistics.fmean(vocab.count(s) for s in sentences)
     articles = [
         "\n\n".join(sentences[start : start + args.sentences])

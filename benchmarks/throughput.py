@@ -233,16 +233,16 @@ def training_text(data: Path, newstest_rest: list[str]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def benchmark_model(data: Path, count: int) -> tuple[list[str], Path, Path, Any]:
-    """The first ``count`` of the picked sentences, the full-size model folder (built once), its int8
-    CTranslate2 conversion and its vocabulary."""
+def benchmark_model(data: Path, count: int, pick: int = 192) -> tuple[list[str], Path, Path, Any]:
+    """The first ``count`` of ``pick`` sentences picked (see :func:`pick_sentences`), the full-size
+    model folder (built once), its int8 CTranslate2 conversion and its vocabulary."""
     sys.path.insert(0, str(HERE))
     from fr2en.translate.ct2 import ensure_converted
     from fr2en.translate.locate import resolve_model
     from fr2en.translate.vocab import MarianVocab
     from model import model_dir
 
-    all_sentences, rest = pick_sentences(data, 192)
+    all_sentences, rest = pick_sentences(data, pick)
     cache = cache_folder()
     print(f"model: {cache / 'bench'} (built on first use, takes a few minutes)", file=sys.stderr)
     folder = model_dir(cache, data / "opus-mt-fr-en", training_text(data, rest))
